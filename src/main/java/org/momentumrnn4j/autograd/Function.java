@@ -1,0 +1,66 @@
+package org.momentumrnn4j.autograd;
+
+import org.nd4j.linalg.api.ndarray.INDArray;
+
+/**
+ * One differentiable operation: forward and backward side by side.
+ *
+ * <p>Implementations are immutable; per-call attributes (a slice range, a scale factor) are fields set in
+ * the constructor. Forward must not modify its inputs. Backward receives one gradient per output
+ * ({@code null} for an output no gradient reached) and returns one gradient per input, with the input's
+ * shape ({@code null} allowed where {@link Context#needsInputGrad} is false). Returned arrays may be
+ * views of or equal to the incoming gradients: the tape copies before accumulating.
+ *
+ * <p>Built-in functions are listed in {@link OpRegistry}; register custom ones there too.
+ */
+public abstract class Function {
+
+    /** The name under which this function is registered (for messages and the registry). */
+    public abstract String name();
+
+    /** Number of outputs; 1 unless overridden. */
+    public int numOutputs() {
+        return 1;
+    }
+
+    /** Computes the outputs; may save what backward needs in {@code ctx}. */
+    protected abstract INDArray[] forward(Context ctx, INDArray[] inputs);
+
+    /** Computes the input gradients from the output gradients. */
+    protected abstract INDArray[] backward(Context ctx, INDArray[] gradOutputs);
+
+    /**
+     * Applies this function, recording it on the current {@link Tape} when one is recording and any
+     * input requires a gradient.
+     */
+    public final Tensor[] apply(Tensor... inputs) {
+        return Tape.apply(this, inputs);
+    }
+
+    /** Applies a single-output function and returns its output. */
+    public final Tensor apply1(Tensor... inputs) {
+        if (numOutputs() != 1) {
+            throw new IllegalStateException(name() + " has " + numOutputs() + " outputs; use apply()");
+        }
+        return Tape.apply(this, inputs)[0];
+    }
+
+    /** Convenience base for single-output functions. */
+    public abstract static class Single extends Function {
+        /** Forward of a single-output function. */
+        protected abstract INDArray forward1(Context ctx, INDArray[] inputs);
+
+        /** Backward of a single-output function; {@code grad} is never null. */
+        protected abstract INDArray[] backward1(Context ctx, INDArray grad);
+
+        @Override
+        protected final INDArray[] forward(Context ctx, INDArray[] inputs) {
+            return new INDArray[] {forward1(ctx, inputs)};
+        }
+
+        @Override
+        protected final INDArray[] backward(Context ctx, INDArray[] gradOutputs) {
+            return backward1(ctx, gradOutputs[0]);
+        }
+    }
+}

@@ -1,0 +1,176 @@
+package org.momentumrnn4j.autograd;
+
+import java.util.Arrays;
+import java.util.Objects;
+import org.nd4j.linalg.api.buffer.DataType;
+import org.nd4j.linalg.api.ndarray.INDArray;
+
+/**
+ * A differentiable value: an {@link INDArray} value, its gradient, and whether it requires one.
+ *
+ * <p>Leaves are created with {@link #param} (requires a gradient; gradients accumulate across backward
+ * passes until {@link #zeroGrad()}) or {@link #constant} (no gradient). Every other tensor is the output
+ * of a {@link Function}; it requires a gradient when any input did and a {@link Tape} was recording.
+ * The gradient of an intermediate tensor is available after {@link Tape#backward} until the tape is
+ * closed (like PyTorch's {@code retain_grad}).
+ *
+ * <p>Values are never modified in place by the library's operations.
+ */
+public final class Tensor {
+    private final INDArray value;
+    private final boolean requiresGrad;
+    private INDArray grad;
+    private String name;
+
+    // Set when this tensor is the output of a recorded operation.
+    Tape tape;
+    Node creator;
+
+    Tensor(INDArray value, boolean requiresGrad) {
+        this.value = Objects.requireNonNull(value, "value");
+        this.requiresGrad = requiresGrad;
+    }
+
+    /** A leaf that requires a gradient (a trainable parameter or an input to differentiate against). */
+    public static Tensor param(INDArray value) {
+        checkFloating(value);
+        return new Tensor(value, true);
+    }
+
+    /** A leaf without gradient. */
+    public static Tensor constant(INDArray value) {
+        return new Tensor(value, false);
+    }
+
+    /** A leaf that requires a gradient if {@code requiresGrad}. */
+    public static Tensor of(INDArray value, boolean requiresGrad) {
+        return requiresGrad ? param(value) : constant(value);
+    }
+
+    private static void checkFloating(INDArray value) {
+        Objects.requireNonNull(value, "value");
+        DataType t = value.dataType();
+        if (t != DataType.DOUBLE && t != DataType.FLOAT) {
+            throw new IllegalArgumentException(
+                    "a tensor that requires a gradient must be FLOAT or DOUBLE, got " + t);
+        }
+    }
+
+    /** The value; do not modify it in place while a tape that recorded it is open. */
+    public INDArray value() {
+        return value;
+    }
+
+    /** The accumulated gradient, or {@code null} when none has reached this tensor. */
+    public INDArray grad() {
+        return grad;
+    }
+
+    /** Whether gradients flow to this tensor. */
+    public boolean requiresGrad() {
+        return requiresGrad;
+    }
+
+    /** True for tensors not produced by a recorded operation. */
+    public boolean isLeaf() {
+        return creator == null;
+    }
+
+    /** Shape of the value. */
+    public long[] shape() {
+        return value.shape();
+    }
+
+    /** Data type of the value. */
+    public DataType dataType() {
+        return value.dataType();
+    }
+
+    /** Size of dimension {@code i} of the value. */
+    public long size(int i) {
+        return value.size(i);
+    }
+
+    /** Rank of the value. */
+    public int rank() {
+        return value.rank();
+    }
+
+    /** A tensor with the same value that is cut from the graph and requires no gradient. */
+    public Tensor detach() {
+        return new Tensor(value, false);
+    }
+
+    /** Forgets the accumulated gradient. */
+    public void zeroGrad() {
+        grad = null;
+    }
+
+    /** Optional name for messages and debugging. */
+    public Tensor named(String newName) {
+        this.name = newName;
+        return this;
+    }
+
+    /** The name given with {@link #named}, or {@code null}. */
+    public String name() {
+        return name;
+    }
+
+    void accumulateGrad(INDArray g) {
+        if (!Arrays.equals(g.shape(), value.shape())) {
+            throw new IllegalStateException("gradient shape " + Arrays.toString(g.shape())
+                    + " does not match value shape " + Arrays.toString(value.shape())
+                    + (creator == null ? "" : " (output of " + creator.function.name() + ")"));
+        }
+        if (grad == null) {
+            grad = g.dup();
+        } else {
+            grad.addi(g);
+        }
+    }
+
+    void clearIntermediateGrad() {
+        if (creator != null) {
+            grad = null;
+        }
+    }
+
+    // ---- fluent conveniences for the functional API in Ops ----
+
+    /** {@code this + other} with row/column broadcasting. */
+    public Tensor add(Tensor other) {
+        return Ops.add(this, other);
+    }
+
+    /** {@code this - other} with row/column broadcasting. */
+    public Tensor sub(Tensor other) {
+        return Ops.sub(this, other);
+    }
+
+    /** {@code this ⊙ other} with row/column broadcasting. */
+    public Tensor mul(Tensor other) {
+        return Ops.mul(this, other);
+    }
+
+    /** {@code this ⊘ other} with row/column broadcasting. */
+    public Tensor div(Tensor other) {
+        return Ops.div(this, other);
+    }
+
+    /** Matrix product {@code this · other}. */
+    public Tensor matmul(Tensor other) {
+        return Ops.matmul(this, other);
+    }
+
+    /** {@code c · this}. */
+    public Tensor scale(double c) {
+        return Ops.scale(this, c);
+    }
+
+    @Override
+    public String toString() {
+        return "Tensor" + (name == null ? "" : "(" + name + ")") + Arrays.toString(value.shape())
+                + " " + value.dataType() + (requiresGrad ? " requiresGrad" : "");
+    }
+}
