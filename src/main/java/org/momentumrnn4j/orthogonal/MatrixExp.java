@@ -1,0 +1,599 @@
+package org.momentumrnn4j.orthogonal;
+
+import java.math.BigInteger;
+import java.util.Arrays;
+import java.util.Objects;
+
+import org.nd4j.linalg.api.buffer.DataType;
+import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.factory.Nd4j;
+import org.nd4j.linalg.indexing.INDArrayIndex;
+import org.nd4j.linalg.indexing.NDArrayIndex;
+import org.nd4j.linalg.ops.transforms.Transforms;
+
+/**
+ * Matrix exponential {@code exp(A)} and its Fréchet derivative
+ * {@code L(A, E) = ∫₀¹ e^{τA} E e^{(1−τ)A} dτ} by scaling and squaring with Padé approximants
+ * (dtriv.md §3 and §4).
+ *
+ * <p>For the orthogonal kernel {@code B = base · exp(S)} the forward pass is {@code expm(S, alg)} and the
+ * backward pass is {@code G_S = L(Sᵀ, G_E) = L(−S, G_E) = frechet(S.neg(), G_E, alg)} with
+ * {@code G_E = baseᵀ G_B} (dtriv.md §2).
+ *
+ * <p>Inputs are square ND4J matrices of data type {@code DOUBLE} or {@code FLOAT}; the computation runs in
+ * the input's data type (order/scaling decisions in double). Matrix products use {@link Nd4j#gemm} into
+ * preallocated outputs, and the Padé denominator {@code V − U} is factored once by LAPACK {@code getrf} and
+ * reused for every solve ({@code getrs}). A 1×1 input uses the scalar {@code exp}. Results are new
+ * {@code 'c'}-ordered arrays; arguments are never modified.
+ *
+ * <p>All methods are stateless and thread-safe.
+ */
+public final class MatrixExp {
+
+    // Padé coefficients b_0..b_m of r_m (dtriv.md §3.1 table).
+    private static final double[] B3 = {120., 60., 12., 1.};
+    private static final double[] B5 = {30240., 15120., 3360., 420., 30., 1.};
+    private static final double[] B7 = {17297280., 8648640., 1995840., 277200., 25200., 1512., 56., 1.};
+    private static final double[] B9 = {17643225600., 8821612800., 2075673600., 302702400., 30270240., 2162160.,
+            110880., 3960., 90., 1.};
+    private static final double[] B13 = {64764752532480000., 32382376266240000., 7771770303897600.,
+            1187353796428800., 129060195264000., 10559470521600., 670442572800., 33522128640., 1323241920.,
+            40840800., 960960., 16380., 182., 1.};
+
+    // Double-precision thresholds (Al-Mohy–Higham 2009, SciPy expm; dtriv.md §3.2).
+    private static final double THETA3_F64 = 1.495585217958292e-2;
+    private static final double THETA5_F64 = 2.539398330063230e-1;
+    private static final double THETA7_F64 = 9.504178996162932e-1;
+    private static final double THETA9_F64 = 2.097847961257068;
+    private static final double THETA13_F64 = 4.25;
+
+    // Single-precision thresholds of the reference expm32 (dtriv.md §3.1).
+    private static final double THETA3_F32 = 0.42587300348979312;
+    private static final double THETA5_F32 = 1.8801526985337688;
+    private static final double THETA7_F32 = 3.9257248464332842;
+
+    private MatrixExp() {
+    }
+
+    /**
+     * The recommended algorithm for a data type (dtriv.md §8 D3, "dtype-matched").
+     *
+     * @param dataType {@code DOUBLE} or {@code FLOAT}
+     * @return {@link ExpmAlgorithm#PADE_F64} for {@code DOUBLE}, {@link ExpmAlgorithm#PADE_F32} for
+     *         {@code FLOAT}
+     * @throws IllegalArgumentException for any other data type
+     */
+    public static ExpmAlgorithm defaultFor(DataType dataType) {
+        Objects.requireNonNull(dataType, "dataType must not be null");
+        switch (dataType) {
+            case DOUBLE:
+                return ExpmAlgorithm.PADE_F64;
+            case FLOAT:
+                return ExpmAlgorithm.PADE_F32;
+            default:
+                throw new IllegalArgumentException("dataType must be FLOAT or DOUBLE, got " + dataType);
+        }
+    }
+
+    /**
+     * Matrix exponential {@code exp(A)}.
+     *
+     * @param a   square matrix {@code A} [n, n], FLOAT or DOUBLE, finite
+     * @param alg scaling-and-squaring variant (see {@link ExpmAlgorithm})
+     * @return {@code exp(A)} [n, n], same data type as {@code a}
+     * @throws IllegalArgumentException if {@code a} is not a finite non-empty square FLOAT/DOUBLE matrix
+     */
+    public static INDArray expm(INDArray a, ExpmAlgorithm alg) {
+        Args.requireSquare("a", a);
+        Objects.requireNonNull(alg, "alg must not be null");
+        if (a.rows() == 1) {
+            return Nd4j.create(a.dataType(), 1, 1).assign(Math.exp(a.getDouble(0, 0)));
+        }
+        return evaluate(a, null, alg)[0];
+    }
+
+    /**
+     * Fréchet derivative {@code L(A, E)} of the exponential at {@code A} in direction {@code E}, by the
+     * Fréchet recursion of dtriv.md §4.2: the pairs (value, direction) are carried through the same Padé
+     * evaluation and squarings as {@link #expm(INDArray, ExpmAlgorithm)}, with {@code X = A/2^s},
+     * {@code D = E/2^s}, and the Padé order {@code m} and scaling {@code s} chosen from {@code A} alone exactly
+     * as the forward pass of {@code alg} does. {@code (V − U)} is factored once and the LU is reused for
+     * {@code R = (V − U)⁻¹(V + U)} and {@code DR = (V − U)⁻¹[(DV + DU) − (DV − DU)R]}; the squarings are
+     * {@code (R, DR) ← (R R, R DR + DR R)}.
+     *
+     * <p>For the orthogonal kernel, {@code G_S = frechet(Sᵀ, G_E, alg)} (dtriv.md §2 step 2). Cost: about
+     * {@code 12 + 3s} n-sized products and one LU.
+     *
+     * <p>Note: the θ thresholds of the forward pass are slightly larger than SciPy {@code expm_frechet}'s
+     * ℓ thresholds (dtriv.md §4.2); the derivative stays accurate to a small multiple of the unit roundoff
+     * (measured in the tests), and value and derivative are consistent.
+     *
+     * @param a   square matrix {@code A} [n, n], FLOAT or DOUBLE, finite
+     * @param e   direction {@code E} [n, n], same shape and data type as {@code a}, finite
+     * @param alg variant whose order/scaling choice is differentiated
+     * @return {@code L(A, E)} [n, n]
+     * @throws IllegalArgumentException on invalid, mismatched or non-finite arguments
+     */
+    public static INDArray frechet(INDArray a, INDArray e, ExpmAlgorithm alg) {
+        Args.requireSquare("a", a);
+        Args.requireLike("e", e, "a", a);
+        Objects.requireNonNull(alg, "alg must not be null");
+        if (a.rows() == 1) {
+            return Nd4j.create(a.dataType(), 1, 1).assign(Math.exp(a.getDouble(0, 0)) * e.getDouble(0, 0));
+        }
+        return evaluate(a, e, alg)[1];
+    }
+
+    /**
+     * Fréchet derivative {@code L(A, E)} by the block formula of dtriv.md §4.1 (Mathias' identity): the
+     * top-right {@code n×n} block of {@code exp([[A, E], [0, A]])}, computed with {@code alg} on the
+     * {@code 2n×2n} matrix.
+     *
+     * <p>For {@link ExpmAlgorithm#PADE_F64} and {@link ExpmAlgorithm#PADE_F32}, {@code E} is first divided by
+     * its induced 1-norm and the block is rescaled afterwards ({@code L(A, cE) = c·L(A, E)}), so that a large
+     * direction does not add squarings. {@link ExpmAlgorithm#REFERENCE_PADE7_F32} uses {@code E} unchanged, as
+     * the reference {@code differential} does. About 8× the cost of the forward pass; kept as the reference
+     * implementation and as a cross-check of {@link #frechet}.
+     *
+     * @param a   square matrix {@code A} [n, n], FLOAT or DOUBLE, finite
+     * @param e   direction {@code E} [n, n], same shape and data type as {@code a}, finite
+     * @param alg variant used for the {@code 2n×2n} exponential
+     * @return {@code L(A, E)} [n, n]
+     * @throws IllegalArgumentException on invalid, mismatched or non-finite arguments
+     */
+    public static INDArray frechetBlock(INDArray a, INDArray e, ExpmAlgorithm alg) {
+        Args.requireSquare("a", a);
+        Args.requireLike("e", e, "a", a);
+        Objects.requireNonNull(alg, "alg must not be null");
+        long n = a.rows();
+        double c = 1.0;
+        if (alg != ExpmAlgorithm.REFERENCE_PADE7_F32) {
+            c = inducedOneNorm(e);
+            if (c == 0.0) {
+                return Nd4j.create(a.dataType(), n, n);
+            }
+        }
+        INDArrayIndex top = NDArrayIndex.interval(0, n);
+        INDArrayIndex bottom = NDArrayIndex.interval(n, 2 * n);
+        INDArray m = Nd4j.create(a.dataType(), 2 * n, 2 * n);   // [2n, 2n] = [[A, E/c], [0, A]]
+        m.put(new INDArrayIndex[] {top, top}, a);
+        m.put(new INDArrayIndex[] {bottom, bottom}, a);
+        m.put(new INDArrayIndex[] {top, bottom}, c == 1.0 ? e : e.div(c));
+        INDArray expM = evaluate(m, null, alg)[0];              // [2n, 2n]
+        INDArray block = expM.get(top, bottom).dup('c');         // [n, n]
+        return c == 1.0 ? block : block.muli(c);
+    }
+
+    /**
+     * The Padé order {@code m} and scaling exponent {@code s} that {@code alg} selects for {@code a}
+     * (package-private, for tests). A 1×1 input reports {@code {1, 0}} (scalar exp).
+     */
+    static int[] orderAndScaling(INDArray a, ExpmAlgorithm alg) {
+        Args.requireSquare("a", a);
+        if (a.rows() == 1) {
+            return new int[] {1, 0};
+        }
+        Powers h = new Powers(cOrdered(a), alg);
+        Plan p = choose(h, alg);
+        return new int[] {p.m, p.s};
+    }
+
+    // ---------------------------------------------------------------------------------------------
+    // Order and scaling choice
+    // ---------------------------------------------------------------------------------------------
+
+    /** Padé order m ∈ {3, 5, 7, 9, 13} and scaling exponent s (X = 2^{−s} A). */
+    private static final class Plan {
+        final int m;
+        final int s;
+
+        Plan(int m, int s) {
+            this.m = m;
+            this.s = s;
+        }
+    }
+
+    private static Plan choose(Powers h, ExpmAlgorithm alg) {
+        double eta1 = Math.max(h.d(4), h.d(6));
+        if (alg == ExpmAlgorithm.PADE_F64) {
+            if (eta1 < THETA3_F64 && ell(h, 3, 0, alg) == 0) {
+                return new Plan(3, 0);
+            }
+            if (eta1 < THETA5_F64 && ell(h, 5, 0, alg) == 0) {
+                return new Plan(5, 0);
+            }
+            double eta3 = Math.max(h.d(6), h.d(8));
+            if (eta3 < THETA7_F64 && ell(h, 7, 0, alg) == 0) {
+                return new Plan(7, 0);
+            }
+            if (eta3 < THETA9_F64 && ell(h, 9, 0, alg) == 0) {
+                return new Plan(9, 0);
+            }
+            // η5 = min(η3, max(d8, d10)); when d8 ≥ d6 it equals η3 and A10 is not needed.
+            double eta5 = h.d(8) >= eta3 ? eta3 : Math.min(eta3, Math.max(h.d(8), h.d(10)));
+            int s = scalingFor(eta5, THETA13_F64, h);
+            s += ell(h, 13, s, alg);
+            return new Plan(13, s);
+        }
+        // PADE_F32 and REFERENCE_PADE7_F32 (expm32): orders 3, 5, then 7 with scaling.
+        if (eta1 < THETA3_F32 && ell(h, 3, 0, alg) == 0) {
+            return new Plan(3, 0);
+        }
+        if (eta1 < THETA5_F32 && ell(h, 5, 0, alg) == 0) {
+            return new Plan(5, 0);
+        }
+        double eta3 = Math.max(h.d(6), h.d(8));
+        int s = scalingFor(eta3, THETA7_F32, h);
+        s += ell(h, 7, s, alg);
+        return new Plan(7, s);
+    }
+
+    /** {@code s = max(0, ⌈log2(η/θ)⌉)}; {@code η = 0} gives 0; a non-finite η (overflowed powers) uses ‖A‖. */
+    private static int scalingFor(double eta, double theta, Powers h) {
+        if (!Double.isFinite(eta)) {
+            eta = h.norm(h.a);
+        }
+        if (eta == 0.0) {
+            return 0;
+        }
+        return Math.max(0, (int) Math.ceil(log2(eta / theta)));
+    }
+
+    /**
+     * Backward-error correction {@code ell(2^{−s}A, m)} (dtriv.md §3.1 step 6, §3.2):
+     * {@code α = ‖ |X|^p ‖₁ / (‖X‖ · c_m)}, {@code ell = max(0, ⌈log2(α/u) / (2m)⌉)}, {@code p = 2m + 1}.
+     * The numerator is the induced 1-norm of {@code |X|^p}, from {@code p} mat-vecs of {@code |X|ᵀ} on the
+     * all-ones vector (in double).
+     */
+    private static int ell(Powers h, int m, int s, ExpmAlgorithm alg) {
+        int p = 2 * m + 1;
+        double scale = Math.scalb(1.0, -s);
+        INDArray absX = h.absDouble().mul(scale);                     // [n, n] |X|, double
+        INDArray v = Nd4j.ones(DataType.DOUBLE, h.n, 1);               // [n, 1]
+        INDArray w = Nd4j.create(DataType.DOUBLE, h.n, 1);             // [n, 1]
+        for (int i = 0; i < p; i++) {
+            Nd4j.gemm(absX, v, w, true, false, 1.0, 0.0);              // w = |X|ᵀ v
+            INDArray t = v;
+            v = w;
+            w = t;
+        }
+        double absPowNorm = v.maxNumber().doubleValue();
+        if (absPowNorm == 0.0) {
+            return 0;
+        }
+        double c = ellConstant(m, alg);
+        double alpha = absPowNorm / (h.norm(h.a) * scale * c);
+        int value = (int) Math.ceil(log2(alpha / alg.unitRoundoff()) / (2 * m));
+        return Math.max(value, 0);
+    }
+
+    /** {@code c_m = C(2m, m)·(2m+1)!} (SciPy), or the reference's {@code C(2p, p)·(2p+1)!}, p = 2m+1 (D5). */
+    private static double ellConstant(int m, ExpmAlgorithm alg) {
+        if (alg == ExpmAlgorithm.REFERENCE_PADE7_F32) {
+            return referenceEllConstant(2 * m + 1);
+        }
+        switch (m) {
+            case 3:
+                return 100800.;
+            case 5:
+                return 10059033600.;
+            case 7:
+                return 4487938430976000.;
+            case 9:
+                return 5914384781877411840000.;
+            case 13:
+                return 113250775606021113483283660800000000.;
+            default:
+                throw new IllegalStateException("no ell constant for m = " + m);
+        }
+    }
+
+    /** {@code C(2p, p)·(2p+1)!} as an exact integer, rounded once to double (as Python's {@code float(int)}). */
+    private static double referenceEllConstant(int p) {
+        BigInteger binom = BigInteger.ONE;                  // C(2p, p)
+        for (int i = 1; i <= p; i++) {
+            binom = binom.multiply(BigInteger.valueOf(p + i)).divide(BigInteger.valueOf(i));
+        }
+        BigInteger fact = BigInteger.ONE;                   // (2p+1)!
+        for (int i = 2; i <= 2 * p + 1; i++) {
+            fact = fact.multiply(BigInteger.valueOf(i));
+        }
+        return binom.multiply(fact).doubleValue();
+    }
+
+    /** log2 that is exact on powers of two. */
+    private static double log2(double x) {
+        if (x > 0 && Double.isFinite(x) && x == Math.scalb(1.0, Math.getExponent(x))) {
+            return Math.getExponent(x);
+        }
+        return Math.log(x) / Math.log(2.0);
+    }
+
+    // ---------------------------------------------------------------------------------------------
+    // Padé evaluation, optional Fréchet direction, squaring
+    // ---------------------------------------------------------------------------------------------
+
+    /**
+     * Core of {@link #expm} and {@link #frechet}: returns {@code {R, DR}} with {@code R = exp(A)} and
+     * {@code DR = L(A, E)} ({@code DR = null} when {@code e == null}).
+     */
+    private static INDArray[] evaluate(INDArray aIn, INDArray eIn, ExpmAlgorithm alg) {
+        INDArray a = cOrdered(aIn);
+        Powers h = new Powers(a, alg);
+        Plan plan = choose(h, alg);
+        int m = plan.m;
+        int s = plan.s;
+        long n = h.n;
+        DataType dt = a.dataType();
+        INDArray[] x = h.scaledPowers(s, m == 9 ? 8 : m == 3 ? 2 : m == 5 ? 4 : 6); // {X, X2, X4, X6, X8}
+        INDArray ident = Nd4j.eye(n).castTo(dt);                        // [n, n]
+        INDArray d = null;                                                // [n, n] D = E / 2^s
+        if (eIn != null) {
+            d = eIn.dup('c');
+            if (s > 0) {
+                d.muli(Math.scalb(1.0, -s));
+            }
+        }
+
+        INDArray u;   // [n, n]
+        INDArray v;   // [n, n]
+        INDArray du = null;
+        INDArray dv = null;
+        if (m <= 9) {
+            double[] b = m == 3 ? B3 : m == 5 ? B5 : m == 7 ? B7 : B9;
+            int half = (m - 1) / 2;                    // even powers X^{2k}, k = 0..half
+            INDArray[] xe = new INDArray[half + 1];
+            xe[0] = ident;
+            for (int k = 1; k <= half; k++) {
+                xe[k] = x[k];                         // X2, X4, X6, X8
+            }
+            // W = Σ_k b_{2k+1} X^{2k},  U = X W,  V = Σ_k b_{2k} X^{2k}  (summed from the highest power)
+            INDArray w = lincomb(b, 1, xe, 0);
+            u = mm(x[0], w);
+            v = lincomb(b, 0, xe, 0);
+            if (d != null) {
+                INDArray[] de = new INDArray[half + 1];  // de[k] = D_{2k} = d(X^{2k})
+                de[1] = mm2(x[0], d, d, x[0]);           // D2 = X D + D X
+                if (half >= 2) {
+                    de[2] = mm2(x[1], de[1], de[1], x[1]); // D4 = X2 D2 + D2 X2
+                }
+                if (half >= 3) {
+                    de[3] = mm2(x[2], de[1], de[2], x[1]); // D6 = X4 D2 + D4 X2
+                }
+                if (half >= 4) {
+                    de[4] = mm2(x[3], de[1], de[3], x[1]); // D8 = X6 D2 + D6 X2
+                }
+                INDArray dw = lincomb(b, 1, de, 1);       // DW = Σ_{k≥1} b_{2k+1} D_{2k}
+                du = mm2(d, w, x[0], dw);                 // DU = D W + X DW
+                dv = lincomb(b, 0, de, 1);                // DV = Σ_{k≥1} b_{2k} D_{2k}
+            }
+        } else {
+            double[] b = B13;
+            INDArray x2 = x[1];
+            INDArray x4 = x[2];
+            INDArray x6 = x[3];
+            INDArray[] xe = {ident, x2, x4, x6};
+            INDArray w1 = comb3(b[13], x6, b[11], x4, b[9], x2);          // b13 X6 + b11 X4 + b9 X2
+            INDArray w2 = lincomb(new double[] {b[1], b[3], b[5], b[7]}, xe); // b7 X6 + b5 X4 + b3 X2 + b1 I
+            INDArray z1 = comb3(b[12], x6, b[10], x4, b[8], x2);          // b12 X6 + b10 X4 + b8 X2
+            INDArray z2 = lincomb(new double[] {b[0], b[2], b[4], b[6]}, xe); // b6 X6 + b4 X4 + b2 X2 + b0 I
+            INDArray w = w2.dup();
+            Nd4j.gemm(x6, w1, w, false, false, 1.0, 1.0);                  // W = X6 W1 + W2
+            u = mm(x[0], w);                                               // U = X W
+            v = z2.dup();
+            Nd4j.gemm(x6, z1, v, false, false, 1.0, 1.0);                  // V = X6 Z1 + Z2
+            if (d != null) {
+                INDArray d2 = mm2(x[0], d, d, x[0]);                        // D2 = X D + D X
+                INDArray d4 = mm2(x2, d2, d2, x2);                          // D4 = X2 D2 + D2 X2
+                INDArray d6 = mm2(x4, d2, d4, x2);                          // D6 = X4 D2 + D4 X2
+                INDArray dw1 = comb3(b[13], d6, b[11], d4, b[9], d2);
+                INDArray dw2 = comb3(b[7], d6, b[5], d4, b[3], d2);
+                INDArray dz1 = comb3(b[12], d6, b[10], d4, b[8], d2);
+                INDArray dz2 = comb3(b[6], d6, b[4], d4, b[2], d2);
+                INDArray dw = dw2;
+                Nd4j.gemm(x6, dw1, dw, false, false, 1.0, 1.0);             // DW = X6 DW1 + D6 W1 + DW2
+                Nd4j.gemm(d6, w1, dw, false, false, 1.0, 1.0);
+                du = mm2(x[0], dw, d, w);                                   // DU = X DW + D W
+                dv = dz2;
+                Nd4j.gemm(x6, dz1, dv, false, false, 1.0, 1.0);             // DV = X6 DZ1 + D6 Z1 + DZ2
+                Nd4j.gemm(d6, z1, dv, false, false, 1.0, 1.0);
+            }
+        }
+
+        // r_m = (V − U)⁻¹ (V + U), one LU of V − U.
+        INDArray pNum = v.add(u);                                          // [n, n] P = V + U
+        INDArray qDen = v.sub(u);                                          // [n, n] Q = V − U
+        LuSolver lu = LuSolver.factor(qDen);
+        INDArray r = lu.solve(pNum);                                       // [n, n] R
+        INDArray dr = null;
+        if (d != null) {
+            INDArray rhs = dv.add(du);                                     // DP = DV + DU
+            INDArray dq = dv.sub(du);                                      // DQ = DV − DU
+            Nd4j.gemm(dq, r, rhs, false, false, -1.0, 1.0);                // DP − DQ R
+            dr = lu.solve(rhs);                                            // DR = Q⁻¹ (DP − DQ R)
+        }
+
+        // Squaring: (R, DR) ← (R R, R DR + DR R), s times, into ping-pong buffers.
+        if (s > 0) {
+            INDArray rNext = Nd4j.create(dt, n, n);
+            INDArray drNext = dr == null ? null : Nd4j.create(dt, n, n);
+            for (int i = 0; i < s; i++) {
+                Nd4j.gemm(r, r, rNext, false, false, 1.0, 0.0);
+                if (dr != null) {
+                    Nd4j.gemm(r, dr, drNext, false, false, 1.0, 0.0);
+                    Nd4j.gemm(dr, r, drNext, false, false, 1.0, 1.0);
+                    INDArray t = dr;
+                    dr = drNext;
+                    drNext = t;
+                }
+                INDArray t = r;
+                r = rNext;
+                rNext = t;
+            }
+        }
+        return new INDArray[] {r, dr};
+    }
+
+    /** Powers of A and their norms, computed lazily: A2 = A A, A4 = A2 A2, A6 = A4 A2, A8 = A6 A2, A10 = A4 A6. */
+    private static final class Powers {
+        final INDArray a;           // [n, n] 'c'
+        final long n;
+        final boolean entrywise;    // quirk D4
+        private final INDArray[] pow = new INDArray[11];
+        private final double[] dCache = new double[11];
+        private INDArray absDouble;
+
+        Powers(INDArray a, ExpmAlgorithm alg) {
+            this.a = a;
+            this.n = a.rows();
+            this.entrywise = alg == ExpmAlgorithm.REFERENCE_PADE7_F32;
+            pow[1] = a;
+            Arrays.fill(dCache, Double.NaN);
+        }
+
+        INDArray power(int p) {
+            if (pow[p] == null) {
+                switch (p) {
+                    case 2:
+                        pow[2] = mm(a, a);
+                        break;
+                    case 4:
+                        pow[4] = mm(power(2), power(2));
+                        break;
+                    case 6:
+                        pow[6] = mm(power(4), power(2));
+                        break;
+                    case 8:
+                        pow[8] = mm(power(6), power(2));
+                        break;
+                    case 10:
+                        pow[10] = mm(power(4), power(6));
+                        break;
+                    default:
+                        throw new IllegalStateException("power " + p);
+                }
+            }
+            return pow[p];
+        }
+
+        /** {@code d_p = ‖A^p‖^{1/p}}. */
+        double d(int p) {
+            if (Double.isNaN(dCache[p])) {
+                dCache[p] = Math.pow(norm(power(p)), 1.0 / p);
+            }
+            return dCache[p];
+        }
+
+        /** Induced 1-norm, or the entrywise L1 sum for the reference variant (quirk D4). */
+        double norm(INDArray x) {
+            return entrywise ? x.norm1Number().doubleValue() : inducedOneNorm(x);
+        }
+
+        INDArray absDouble() {
+            if (absDouble == null) {
+                absDouble = Transforms.abs(a, true).castTo(DataType.DOUBLE);
+            }
+            return absDouble;
+        }
+
+        /**
+         * {@code {X, X2, X4, X6, X8}} with {@code X = 2^{−s} A}, up to the power {@code maxPow}; scaled
+         * copies of the cached powers (exact), or fresh products of X if a cached power overflowed.
+         */
+        INDArray[] scaledPowers(int s, int maxPow) {
+            INDArray[] out = new INDArray[5];
+            boolean finite = true;
+            for (int p = 2; p <= maxPow; p += 2) {
+                finite &= Double.isFinite(norm(power(p)));
+            }
+            if (s == 0) {
+                out[0] = a;
+                for (int p = 2; p <= maxPow; p += 2) {
+                    out[p / 2] = power(p);
+                }
+                return out;
+            }
+            if (finite) {
+                out[0] = a.mul(Math.scalb(1.0, -s));
+                for (int p = 2; p <= maxPow; p += 2) {
+                    out[p / 2] = power(p).mul(Math.scalb(1.0, -p * s));
+                }
+                return out;
+            }
+            Powers hx = new Powers(a.mul(Math.scalb(1.0, -s)), ExpmAlgorithm.PADE_F64);
+            out[0] = hx.a;
+            for (int p = 2; p <= maxPow; p += 2) {
+                out[p / 2] = hx.power(p);
+            }
+            return out;
+        }
+    }
+
+    // ---------------------------------------------------------------------------------------------
+    // Small kernels
+    // ---------------------------------------------------------------------------------------------
+
+    /** Induced 1-norm (maximum absolute column sum), in double. */
+    static double inducedOneNorm(INDArray x) {
+        return x.norm1(0).maxNumber().doubleValue();
+    }
+
+    /** {@code x} itself if it is a contiguous 'c'-ordered array, else a 'c' copy. */
+    static INDArray cOrdered(INDArray x) {
+        return x.ordering() == 'c' && !x.isView() ? x : x.dup('c');
+    }
+
+    /** {@code A B} into a new [n, n] array. */
+    private static INDArray mm(INDArray a, INDArray b) {
+        INDArray out = Nd4j.create(a.dataType(), a.rows(), b.columns());
+        Nd4j.gemm(a, b, out, false, false, 1.0, 0.0);
+        return out;
+    }
+
+    /** {@code A B + C D} into a new array. */
+    private static INDArray mm2(INDArray a, INDArray b, INDArray c, INDArray d) {
+        INDArray out = mm(a, b);
+        Nd4j.gemm(c, d, out, false, false, 1.0, 1.0);
+        return out;
+    }
+
+    /** {@code c1 M1 + c2 M2 + c3 M3} (left to right). */
+    private static INDArray comb3(double c1, INDArray m1, double c2, INDArray m2, double c3, INDArray m3) {
+        INDArray out = m1.mul(c1);
+        axpy(c2, m2, out);
+        axpy(c3, m3, out);
+        return out;
+    }
+
+    /**
+     * {@code Σ_{k=half..from} b[2k+parity] mats[k]}, summed from the highest index down (SciPy's order);
+     * {@code half = mats.length − 1}.
+     */
+    private static INDArray lincomb(double[] b, int parity, INDArray[] mats, int from) {
+        int half = mats.length - 1;
+        INDArray out = mats[half].mul(b[2 * half + parity]);
+        for (int k = half - 1; k >= from; k--) {
+            axpy(b[2 * k + parity], mats[k], out);
+        }
+        return out;
+    }
+
+    /** {@code Σ_k coeffs[k] mats[k]}, summed from the highest index down. */
+    private static INDArray lincomb(double[] coeffs, INDArray[] mats) {
+        int last = mats.length - 1;
+        INDArray out = mats[last].mul(coeffs[last]);
+        for (int k = last - 1; k >= 0; k--) {
+            axpy(coeffs[k], mats[k], out);
+        }
+        return out;
+    }
+
+    /** {@code y ← y + α x} (BLAS axpy on equally ordered contiguous arrays). */
+    private static void axpy(double alpha, INDArray x, INDArray y) {
+        if (x.ordering() == y.ordering() && !x.isView() && !y.isView()) {
+            Nd4j.getBlasWrapper().level1().axpy(y.length(), alpha, x, y);
+        } else {
+            y.addi(x.mul(alpha));
+        }
+    }
+}
