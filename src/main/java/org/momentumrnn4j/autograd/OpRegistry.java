@@ -38,6 +38,8 @@ public final class OpRegistry {
         put("concat", ShapeOps.ConcatColumns.class);
         put("unstack_time", ShapeOps.UnstackTime.class);
         put("stack_time", ShapeOps.StackTime.class);
+        put("swap_leading_axes", ShapeOps.SwapLeadingAxes.class);
+        put("reverse_time", ShapeOps.ReverseTime.class);
         // reductions and losses
         put("sum", ReduceOps.Sum.class);
         put("mean", ReduceOps.Mean.class);

@@ -78,12 +78,12 @@ public final class Ops {
         return new MatrixOps.Transpose().apply1(a);
     }
 
-    /** Columns {@code [from, to)} of {@code x [B, F]}. */
+    /** Features {@code [from, to)} (last axis) of {@code x [B, F]} or {@code [B, T, F]}. */
     public static Tensor slice(Tensor x, long from, long to) {
         return new ShapeOps.SliceColumns(from, to).apply1(x);
     }
 
-    /** Concatenation along the feature (column) axis. */
+    /** Concatenation along the feature (last) axis of rank-2 or rank-3 tensors. */
     public static Tensor concat(Tensor... xs) {
         if (xs.length == 0) {
             throw new IllegalArgumentException("concat: needs at least one input");
@@ -106,6 +106,16 @@ public final class Ops {
             throw new IllegalArgumentException("stack_time: needs at least one step");
         }
         return new ShapeOps.StackTime().apply1(steps.toArray(new Tensor[0]));
+    }
+
+    /** {@code [T, B, F] ↔ [B, T, F]}. */
+    public static Tensor swapLeadingAxes(Tensor x) {
+        return new ShapeOps.SwapLeadingAxes().apply1(x);
+    }
+
+    /** Reverses every sequence of {@code x [B, T, F]} within its length (padded steps stay in place). */
+    public static Tensor reverseTime(Tensor x, int[] lengths) {
+        return new ShapeOps.ReverseTime(lengths).apply1(x);
     }
 
     /** Sum of all elements (rank-0). */

@@ -11,7 +11,7 @@ import org.nd4j.linalg.factory.Nd4j;
 final class ShapeOps {
     private ShapeOps() {}
 
-    /** Columns {@code [from, to)} of a matrix {@code [B, F]}. */
+    /** Features {@code [from, to)} (last axis) of {@code [B, F]} or {@code [B, T, F]}. */
     static final class SliceColumns extends Function.Single {
         private final long from;
         private final long to;
@@ -19,38 +19,53 @@ final class ShapeOps {
         @Override public String name() { return "slice"; }
         @Override protected INDArray forward1(Context ctx, INDArray[] in) {
             INDArray x = in[0];
-            Shapes.requireRank(name(), "input", x, 2);
-            if (from < 0 || to > x.size(1) || from >= to) {
-                throw new IllegalArgumentException(name() + ": column range [" + from + ", " + to
+            if (x.rank() != 2 && x.rank() != 3) {
+                throw new IllegalArgumentException(name() + ": input must have rank 2 or 3, got " + Shapes.str(x));
+            }
+            long width = x.size(x.rank() - 1);
+            if (from < 0 || to > width || from >= to) {
+                throw new IllegalArgumentException(name() + ": feature range [" + from + ", " + to
                         + ") is not inside input " + Shapes.str(x));
             }
             ctx.setState(x.shape());
-            return x.get(all(), interval(from, to)).dup('c');
+            return x.get(lastAxis(x.rank(), from, to)).dup('c');
         }
         @Override protected INDArray[] backward1(Context ctx, INDArray g) {
             long[] shape = ctx.state();
             INDArray dx = Nd4j.zeros(g.dataType(), shape);
-            dx.get(all(), interval(from, to)).assign(g);
+            dx.get(lastAxis(shape.length, from, to)).assign(g);
             return new INDArray[] {dx};
         }
     }
 
-    /** Concatenation of matrices {@code [B, F_i]} along the feature axis. */
+    private static org.nd4j.linalg.indexing.INDArrayIndex[] lastAxis(int rank, long from, long to) {
+        return rank == 2 ? new org.nd4j.linalg.indexing.INDArrayIndex[] {all(), interval(from, to)}
+                         : new org.nd4j.linalg.indexing.INDArrayIndex[] {all(), all(), interval(from, to)};
+    }
+
+    /** Concatenation of {@code [B, F_i]} (or {@code [B, T, F_i]}) along the feature (last) axis. */
     static final class ConcatColumns extends Function.Single {
         @Override public String name() { return "concat"; }
         @Override protected INDArray forward1(Context ctx, INDArray[] in) {
             Shapes.requireSameType(name(), in);
             long[] widths = new long[in.length];
+            int rank = in[0].rank();
+            if (rank != 2 && rank != 3) {
+                throw new IllegalArgumentException(name() + ": inputs must have rank 2 or 3, got " + Shapes.str(in[0]));
+            }
             for (int i = 0; i < in.length; i++) {
-                Shapes.requireRank(name(), "input " + i, in[i], 2);
-                if (in[i].size(0) != in[0].size(0)) {
-                    throw new IllegalArgumentException(name() + ": row counts differ: " + Shapes.str(in[0])
+                boolean same = in[i].rank() == rank;
+                for (int k = 0; same && k < rank - 1; k++) {
+                    same = in[i].size(k) == in[0].size(k);
+                }
+                if (!same) {
+                    throw new IllegalArgumentException(name() + ": leading dimensions differ: " + Shapes.str(in[0])
                             + " vs " + Shapes.str(in[i]) + " (input " + i + ")");
                 }
-                widths[i] = in[i].size(1);
+                widths[i] = in[i].size(rank - 1);
             }
             ctx.setState(widths);
-            return Nd4j.concat(1, in);
+            return Nd4j.concat(rank - 1, in);
         }
         @Override protected INDArray[] backward1(Context ctx, INDArray g) {
             long[] widths = ctx.state();
@@ -58,11 +73,59 @@ final class ShapeOps {
             long off = 0;
             for (int i = 0; i < widths.length; i++) {
                 if (ctx.needsInputGrad(i)) {
-                    r[i] = g.get(all(), interval(off, off + widths[i])).dup('c');
+                    r[i] = g.get(lastAxis(g.rank(), off, off + widths[i])).dup('c');
                 }
                 off += widths[i];
             }
             return r;
+        }
+    }
+
+    /** Swaps the first two axes of a rank-3 array ({@code [T, B, F] ↔ [B, T, F]}). */
+    static final class SwapLeadingAxes extends Function.Single {
+        @Override public String name() { return "swap_leading_axes"; }
+        @Override protected INDArray forward1(Context ctx, INDArray[] in) {
+            Shapes.requireRank(name(), "input", in[0], 3);
+            return in[0].permute(1, 0, 2).dup('c');
+        }
+        @Override protected INDArray[] backward1(Context ctx, INDArray g) {
+            return new INDArray[] {g.permute(1, 0, 2).dup('c')};
+        }
+    }
+
+    /**
+     * Reverses each sequence of {@code x [B, T, F]} within its length: step t of sample b goes to
+     * {@code len_b − 1 − t} for t &lt; len_b; padded steps stay where they are.
+     */
+    static final class ReverseTime extends Function.Single {
+        private final int[] lengths;
+        ReverseTime(int[] lengths) { this.lengths = lengths.clone(); }
+        @Override public String name() { return "reverse_time"; }
+        @Override protected INDArray forward1(Context ctx, INDArray[] in) {
+            Shapes.requireRank(name(), "input", in[0], 3);
+            if (lengths.length != in[0].size(0)) {
+                throw new IllegalArgumentException(name() + ": " + lengths.length + " lengths for input "
+                        + Shapes.str(in[0]));
+            }
+            for (int b = 0; b < lengths.length; b++) {
+                if (lengths[b] < 0 || lengths[b] > in[0].size(1)) {
+                    throw new IllegalArgumentException(name() + ": length " + lengths[b] + " of sample " + b
+                            + " is outside [0, " + in[0].size(1) + "]");
+                }
+            }
+            return permute(in[0]);
+        }
+        @Override protected INDArray[] backward1(Context ctx, INDArray g) {
+            return new INDArray[] {permute(g)};          // the permutation is its own inverse
+        }
+        private INDArray permute(INDArray x) {
+            INDArray out = x.dup('c');
+            for (int b = 0; b < lengths.length; b++) {
+                for (int t = 0; t < lengths[b]; t++) {
+                    out.get(point(b), point(lengths[b] - 1 - t), all()).assign(x.get(point(b), point(t), all()));
+                }
+            }
+            return out;
         }
     }
 

@@ -105,6 +105,12 @@ class PrimitiveGradientTest {
         c.add(new Case("stack_time", "3 steps", t -> weightedSum(Ops.stackTime(List.of(t[0], t[1], t[0]))),
                 new INDArray[] {rand(48, 2, 4), rand(49, 2, 4)}));
         c.add(new Case("stack_time", "1x1", t -> weightedSum(Ops.stackTime(List.of(t[0]))), new INDArray[] {rand(50, 1, 1)}));
+        c.add(new Case("swap_leading_axes", "2x3x4", t -> weightedSum(Ops.swapLeadingAxes(t[0])), new INDArray[] {rand(57, 2, 3, 4)}));
+        c.add(new Case("reverse_time", "lengths 3,1,0", t -> weightedSum(Ops.reverseTime(t[0], new int[] {3, 1, 0})),
+                new INDArray[] {rand(58, 3, 3, 2)}));
+        c.add(new Case("slice", "rank3", t -> weightedSum(Ops.slice(t[0], 1, 3)), new INDArray[] {rand(59, 2, 3, 4)}));
+        c.add(new Case("concat", "rank3", t -> weightedSum(Ops.concat(t[0], t[1])),
+                new INDArray[] {rand(60, 2, 3, 1), rand(62, 2, 3, 2)}));
         // losses
         c.add(new Case("softmax_cross_entropy", "4x3", t -> Ops.softmaxCrossEntropy(t[0], new int[] {0, 2, 1, 2}),
                 new INDArray[] {rand(51, 4, 3).muli(3)}));

@@ -73,6 +73,11 @@ public final class AdamCell extends DriveCell {
     }
 
     @Override
+    public DriveSpec driveSpec() {
+        return new DriveSpec.Adam(mu, stepSize, beta);
+    }
+
+    @Override
     public String toString() {
         return "AdamCell[" + base().kind() + " " + inputSize() + "→" + hiddenSize()
                 + ", μ=" + mu + ", s=" + stepSize + ", β=" + beta + "]";

@@ -118,6 +118,9 @@ public abstract class DriveCell implements RecurrentCell {
      */
     protected abstract Tensor[] drive(Tensor g, Tensor r, CellState state, int k);
 
+    /** The drive transform as data. */
+    public abstract DriveSpec driveSpec();
+
     /** Convenience: one slot of width G. */
     protected static List<StateSpec.Slot> slots(int width, String... names) {
         List<StateSpec.Slot> l = new ArrayList<>();

@@ -52,6 +52,11 @@ public final class MomentumCell extends DriveCell {
     }
 
     @Override
+    public DriveSpec driveSpec() {
+        return new DriveSpec.Momentum(mu, stepSize);
+    }
+
+    @Override
     public String toString() {
         return "MomentumCell[" + base().kind() + " " + inputSize() + "→" + hiddenSize() + ", μ=" + mu
                 + ", s=" + stepSize + "]";

@@ -28,6 +28,11 @@ public final class PlainCell extends DriveCell {
     }
 
     @Override
+    public DriveSpec driveSpec() {
+        return new DriveSpec.Plain();
+    }
+
+    @Override
     public String toString() {
         return "PlainCell[" + base().kind() + " " + inputSize() + "→" + hiddenSize() + "]";
     }

@@ -49,6 +49,11 @@ public final class RMSPropCell extends DriveCell {
     }
 
     @Override
+    public DriveSpec driveSpec() {
+        return new DriveSpec.Adam(0.0, stepSize, beta);
+    }
+
+    @Override
     public String toString() {
         return "RMSPropCell[" + base().kind() + " " + inputSize() + "→" + hiddenSize() + ", s=" + stepSize
                 + ", β=" + beta + "]";

@@ -87,6 +87,11 @@ public final class SRCell extends DriveCell {
     }
 
     @Override
+    public DriveSpec driveSpec() {
+        return new DriveSpec.ScheduledRestart(form, stepSize, restartPeriod);
+    }
+
+    @Override
     public String toString() {
         return "SRCell[" + form + ", " + base().kind() + " " + inputSize() + "→" + hiddenSize() + ", s="
                 + stepSize + ", F=" + restartPeriod + "]";

@@ -1,0 +1,583 @@
+package org.momentumrnn4j.sequence;
+
+import org.momentumrnn4j.autograd.Context;
+import org.momentumrnn4j.autograd.Function;
+import org.momentumrnn4j.autograd.OpRegistry;
+import org.momentumrnn4j.cell.Base;
+import org.momentumrnn4j.cell.CellConfig;
+import org.momentumrnn4j.cell.dynamics.DriveSpec;
+import org.momentumrnn4j.cell.dynamics.SRCell;
+import org.momentumrnn4j.cell.dynamics.SrForm;
+import org.nd4j.linalg.api.buffer.DataType;
+import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.factory.Nd4j;
+
+/**
+ * One recurrent layer over a whole sequence as a single autograd operation, forward and hand-written
+ * backward side by side (spec/cells.md §6; shared/perf-notes.md). It computes exactly the function of the
+ * generic path (the cell's steps recorded op by op), which the tests hold it to.
+ *
+ * <p>Shapes (time-major rows {@code r = t·B + b} inside): T steps, B batch, F input width, H hidden, G gate
+ * width (4H for the LSTM, H otherwise).
+ * <ul>
+ *   <li>inputs: {@code x [B, T, F]}, the initial state slots in the cell's order ({@code h [B, H]},
+ *       {@code c [B, H]}, {@code v|p [B, G]}, {@code m [B, G]}), then the parameters: LSTM/vanilla
+ *       {@code W [G, F], b_x [1, G], U [G, H], b_h [1, H]}; DTRIV {@code W_in [H, F], b [1, H], B [H, H]};</li>
+ *   <li>outputs: {@code Y [B, T, H]} (zero at masked steps) and the final state slots.</li>
+ * </ul>
+ * Algorithm: the input projection of all steps is one GEMM {@code [T·B, F]×[F, G]}; the Momentum,
+ * Adam/RMSProp and SR-B filters are linear scans over it; the recurrent loop does one GEMM
+ * {@code [B, H]×[H, G]} per step with the pointwise work in Java loops over heap arrays; weight gradients
+ * are one GEMM each after the backward sweep. SR form A keeps its h-dependent state in the loop.
+ * Pointwise arithmetic runs in double precision on the heap for both data types; GEMMs run in the
+ * layer's data type.
+ *
+ * <p>A masked step (mask 0) leaves every state slot of that sample unchanged and outputs 0; the restart
+ * counter k counts time steps for the whole batch.
+ */
+final class FusedSweep extends Function {
+    static {
+        OpRegistry.register("fused_sweep", FusedSweep.class);
+    }
+
+    private final Base.Kind kind;
+    private final DriveSpec drive;
+    private final CellConfig.Activation activation;
+    private final int steps;
+    private final int batch;
+    private final int in;
+    private final int hidden;
+    private final int gates;
+    private final double[] mask;       // [T·B] time-major, null = all active
+    private final int firstCounter;
+    private final int numSlots;
+
+    FusedSweep(Base.Kind kind, DriveSpec drive, CellConfig.Activation activation, int steps, int batch, int in,
+               int hidden, double[] mask, int firstCounter, int numSlots) {
+        this.kind = kind;
+        this.drive = drive;
+        this.activation = activation;
+        this.steps = steps;
+        this.batch = batch;
+        this.in = in;
+        this.hidden = hidden;
+        this.gates = kind == Base.Kind.LSTM ? 4 * hidden : hidden;
+        this.mask = mask;
+        this.firstCounter = firstCounter;
+        this.numSlots = numSlots;
+    }
+
+    @Override
+    public String name() {
+        return "fused_sweep";
+    }
+
+    @Override
+    public int numOutputs() {
+        return 1 + numSlots;
+    }
+
+    private boolean srA() {
+        return drive instanceof DriveSpec.ScheduledRestart sr && sr.form() == SrForm.A_PREACTIVATION_NAG;
+    }
+
+    private boolean adam() {
+        return drive instanceof DriveSpec.Adam;
+    }
+
+    private boolean hasDriveState() {
+        return !(drive instanceof DriveSpec.Plain);
+    }
+
+    /** κ_t for t = 1..T+1 (index t), from the counter the first step uses; κ_{T+1} is not used. */
+    private double[] kappas() {
+        double[] kappa = new double[steps + 2];
+        if (drive instanceof DriveSpec.ScheduledRestart sr) {
+            int k = firstCounter;
+            for (int t = 1; t <= steps; t++) {
+                kappa[t] = SRCell.kappa(k);
+                k = SRCell.nextCounter(k, sr.restartPeriod());
+            }
+        }
+        return kappa;
+    }
+
+    /** Per-step scan coefficient of v (μ or κ_t) at step t. */
+    private double vCoefficient(double[] kappa, int t) {
+        if (drive instanceof DriveSpec.Momentum m) {
+            return m.mu();
+        }
+        if (drive instanceof DriveSpec.Adam a) {
+            return a.mu();
+        }
+        return kappa[t];
+    }
+
+    private double stepSize() {
+        if (drive instanceof DriveSpec.Momentum m) {
+            return m.stepSize();
+        }
+        if (drive instanceof DriveSpec.Adam a) {
+            return a.stepSize();
+        }
+        if (drive instanceof DriveSpec.ScheduledRestart sr) {
+            return sr.stepSize();
+        }
+        return 1.0;
+    }
+
+    private boolean active(int t, int b) {
+        return mask == null || mask[t * batch + b] != 0.0;
+    }
+
+    /** What forward leaves for backward. */
+    private static final class Saved {
+        INDArray xt;          // [T·B, F] time-major input
+        double[] work;        // [T·B·G] gates (LSTM) / pre-activations (DTRIV) / unused (vanilla); then δ's
+        double[] hs;          // [(T+1)·B·H] h_0..h_T
+        double[] cs;          // [(T+1)·B·H] c_0..c_T (LSTM)
+        double[] g;           // [T·B·G] input drive (Adam)
+        double[] vAll;        // [T·B·G] v_t (Adam)
+        double[] mAll;        // [T·B·G] m_t (Adam)
+        double[] modBias;     // [H] (DTRIV)
+        INDArray w;           // W [G, F]
+        INDArray rec;         // U [G, H] or B [H, H]
+        double[] kappa;
+    }
+
+    @Override
+    protected INDArray[] forward(Context ctx, INDArray[] inputs) {
+        final int t0 = 1 + numSlots;
+        final INDArray x = inputs[0];
+        final DataType type = x.dataType();
+        final int bh = batch * hidden;
+        final int bg = batch * gates;
+        final INDArray w = HeapTransfer.dense(inputs[t0]);
+        final boolean dtriv = kind == Base.Kind.DTRIV;
+        final INDArray rec = HeapTransfer.dense(inputs[dtriv ? t0 + 2 : t0 + 2]);
+        final double[] bxOrModBias = HeapTransfer.read(inputs[t0 + 1]);
+        final double[] bRec = dtriv ? null : HeapTransfer.read(inputs[t0 + 3]);
+        final double[] kappa = kappas();
+        final double s = stepSize();
+
+        // input drive for all steps: one GEMM [T·B, F] x [F, G]
+        INDArray xt = x.permute(1, 0, 2).dup('c').reshape(steps * (long) batch, in);   // [T·B, F]
+        INDArray gNd = Nd4j.gemm(xt, w, false, true);                                    // [T·B, G]
+        double[] work = HeapTransfer.read(gNd);                                          // g, then D, then gates
+        gNd.close();
+        if (!dtriv) {
+            for (int r = 0; r < steps * batch; r++) {
+                int o = r * gates;
+                for (int j = 0; j < gates; j++) {
+                    work[o + j] += bxOrModBias[j];
+                }
+            }
+        }
+
+        // initial state
+        int slot = 1;
+        double[] hs = new double[(steps + 1) * bh];
+        HeapTransfer.read(inputs[slot++], hs, 0);
+        double[] cs = null;
+        if (kind == Base.Kind.LSTM) {
+            cs = new double[(steps + 1) * bh];
+            HeapTransfer.read(inputs[slot++], cs, 0);
+        }
+        double[] v = null;
+        double[] m = null;
+        if (hasDriveState()) {
+            v = HeapTransfer.read(inputs[slot++]);                                       // [B·G] v_0 or p_0
+            if (adam()) {
+                m = HeapTransfer.read(inputs[slot++]);                                   // [B·G] m_0
+            }
+        }
+
+        // input filters as linear scans over the drive: D_t replaces g_t in place
+        Saved sv = ctx.isRecording() ? new Saved() : null;
+        if (drive instanceof DriveSpec.Momentum || (drive instanceof DriveSpec.ScheduledRestart && !srA())) {
+            for (int t = 0; t < steps; t++) {
+                double c = vCoefficient(kappa, t + 1);
+                for (int b = 0; b < batch; b++) {
+                    if (!active(t, b)) {
+                        System.arraycopy(v, b * gates, work, t * bg + b * gates, gates);
+                        continue;
+                    }
+                    int o = t * bg + b * gates;
+                    int ov = b * gates;
+                    for (int j = 0; j < gates; j++) {
+                        double vn = c * v[ov + j] + s * work[o + j];
+                        v[ov + j] = vn;
+                        work[o + j] = vn;
+                    }
+                }
+            }
+        } else if (adam()) {
+            DriveSpec.Adam a = (DriveSpec.Adam) drive;
+            double beta = a.beta();
+            double[] gKeep = sv != null ? work.clone() : null;
+            double[] vAll = sv != null ? new double[steps * bg] : null;
+            double[] mAll = sv != null ? new double[steps * bg] : null;
+            for (int t = 0; t < steps; t++) {
+                for (int b = 0; b < batch; b++) {
+                    int o = t * bg + b * gates;
+                    int ov = b * gates;
+                    if (active(t, b)) {
+                        for (int j = 0; j < gates; j++) {
+                            double gj = work[o + j];
+                            double vn = a.mu() * v[ov + j] + s * gj;
+                            double mn = beta * m[ov + j] + (1 - beta) * gj * gj;
+                            v[ov + j] = vn;
+                            m[ov + j] = mn;
+                            work[o + j] = vn / Math.sqrt(mn + org.momentumrnn4j.cell.dynamics.AdamCell.DELTA);
+                        }
+                    }
+                    if (vAll != null) {
+                        System.arraycopy(v, ov, vAll, o, gates);
+                        System.arraycopy(m, ov, mAll, o, gates);
+                    }
+                }
+            }
+            if (sv != null) {
+                sv.g = gKeep;
+                sv.vAll = vAll;
+                sv.mAll = mAll;
+            }
+        }
+
+        // the recurrent loop
+        INDArray hNd = Nd4j.createUninitialized(type, batch, hidden);                      // [B, H]
+        INDArray rNd = Nd4j.createUninitialized(type, batch, gates);                       // [B, G]
+        float[] scratch = type == DataType.FLOAT ? new float[bg] : null;
+        double[] r = new double[bg];
+        double[] a = new double[bg];
+        boolean isSrA = srA();
+        for (int t = 0; t < steps; t++) {
+            HeapTransfer.write(hs, t * bh, hNd, scratch);
+            if (dtriv) {
+                Nd4j.gemm(hNd, rec, rNd, false, false, 1.0, 0.0);                        // h·B
+            } else {
+                Nd4j.gemm(hNd, rec, rNd, false, true, 1.0, 0.0);                         // h·Uᵀ
+            }
+            HeapTransfer.read(rNd, r, 0);
+            int ow = t * bg;
+            for (int b = 0; b < batch; b++) {
+                int ob = b * gates;
+                int hPrev = t * bh + b * hidden;
+                int hNext = (t + 1) * bh + b * hidden;
+                if (!active(t, b)) {
+                    System.arraycopy(hs, hPrev, hs, hNext, hidden);
+                    if (cs != null) {
+                        System.arraycopy(cs, hPrev, cs, hNext, hidden);
+                    }
+                    java.util.Arrays.fill(work, ow + ob, ow + ob + gates, 0.0);
+                    continue;
+                }
+                if (bRec != null) {
+                    for (int j = 0; j < gates; j++) {
+                        r[ob + j] += bRec[j];
+                    }
+                }
+                if (isSrA) {
+                    double kap = kappa[t + 1];
+                    for (int j = 0; j < gates; j++) {
+                        double p = r[ob + j] - s * work[ow + ob + j];
+                        a[ob + j] = p + kap * (p - v[ob + j]);
+                        v[ob + j] = p;
+                    }
+                } else {
+                    for (int j = 0; j < gates; j++) {
+                        a[ob + j] = work[ow + ob + j] + r[ob + j];
+                    }
+                }
+                switch (kind) {
+                    case LSTM -> {
+                        int hh = hidden;
+                        for (int j = 0; j < hh; j++) {
+                            double ig = Pointwise.sigmoid(a[ob + j]);
+                            double fg = Pointwise.sigmoid(a[ob + hh + j]);
+                            double gg = Pointwise.tanh(a[ob + 2 * hh + j]);
+                            double og = Pointwise.sigmoid(a[ob + 3 * hh + j]);
+                            double c = fg * cs[hPrev + j] + ig * gg;
+                            cs[hNext + j] = c;
+                            hs[hNext + j] = og * Pointwise.tanh(c);
+                            work[ow + ob + j] = ig;
+                            work[ow + ob + hh + j] = fg;
+                            work[ow + ob + 2 * hh + j] = gg;
+                            work[ow + ob + 3 * hh + j] = og;
+                        }
+                    }
+                    case VANILLA -> {
+                        boolean tanh = activation == CellConfig.Activation.TANH;
+                        for (int j = 0; j < hidden; j++) {
+                            hs[hNext + j] = tanh ? Pointwise.tanh(a[ob + j]) : Pointwise.sigmoid(a[ob + j]);
+                        }
+                    }
+                    case DTRIV -> {
+                        for (int j = 0; j < hidden; j++) {
+                            double z = a[ob + j];
+                            work[ow + ob + j] = z;
+                            hs[hNext + j] = Pointwise.modRelu(z, bxOrModBias[j]);
+                        }
+                    }
+                    default -> throw new IllegalStateException(kind.toString());
+                }
+            }
+        }
+        hNd.close();
+        rNd.close();
+
+        // outputs: Y [B, T, H] and the final slots
+        double[] y = new double[batch * steps * hidden];
+        for (int t = 0; t < steps; t++) {
+            for (int b = 0; b < batch; b++) {
+                if (active(t, b)) {
+                    System.arraycopy(hs, (t + 1) * bh + b * hidden, y, (b * steps + t) * hidden, hidden);
+                }
+            }
+        }
+        INDArray[] out = new INDArray[1 + numSlots];
+        out[0] = HeapTransfer.create(y, 0, type, batch, steps, hidden);
+        int o = 1;
+        out[o++] = HeapTransfer.create(hs, steps * bh, type, batch, hidden);
+        if (cs != null) {
+            out[o++] = HeapTransfer.create(cs, steps * bh, type, batch, hidden);
+        }
+        if (v != null) {
+            out[o++] = HeapTransfer.create(v, 0, type, batch, gates);
+            if (m != null) {
+                out[o++] = HeapTransfer.create(m, 0, type, batch, gates);
+            }
+        }
+        if (sv != null) {
+            sv.xt = xt;
+            sv.work = work;
+            sv.hs = hs;
+            sv.cs = cs;
+            sv.w = w;
+            sv.rec = rec;
+            sv.kappa = kappa;
+            sv.modBias = dtriv ? bxOrModBias : null;
+            ctx.setState(sv);
+        } else {
+            xt.close();
+        }
+        return out;
+    }
+
+    @Override
+    protected INDArray[] backward(Context ctx, INDArray[] gradOutputs) {
+        Saved sv = ctx.state();
+        final int t0 = 1 + numSlots;
+        final DataType type = sv.xt.dataType();
+        final int bh = batch * hidden;
+        final int bg = batch * gates;
+        final boolean dtriv = kind == Base.Kind.DTRIV;
+        final double s = stepSize();
+        final double[] kappa = sv.kappa;
+        final double[] work = sv.work;
+        final double[] hs = sv.hs;
+        final double[] cs = sv.cs;
+
+        double[] dy = gradOutputs[0] == null ? null : HeapTransfer.read(gradOutputs[0]);   // [B, T, H]
+        int o = 1;
+        double[] dh = gradOrZero(gradOutputs[o++], bh);
+        double[] dc = kind == Base.Kind.LSTM ? gradOrZero(gradOutputs[o++], bh) : null;
+        double[] dv = null;
+        double[] dm = null;
+        if (hasDriveState()) {
+            dv = gradOrZero(gradOutputs[o++], bg);
+            if (adam()) {
+                dm = gradOrZero(gradOutputs[o++], bg);
+            }
+        }
+        boolean isSrA = srA();
+        double[] dbMod = dtriv ? new double[hidden] : null;
+
+        INDArray dRNd = Nd4j.createUninitialized(type, batch, gates);                    // [B, G]
+        INDArray dHNd = Nd4j.createUninitialized(type, batch, hidden);                   // [B, H]
+        float[] scratch = type == DataType.FLOAT ? new float[bg] : null;
+        double[] dhPrev = new double[bh];
+        for (int t = steps - 1; t >= 0; t--) {
+            int ow = t * bg;
+            // total gradient reaching h_t: carry + output
+            if (dy != null) {
+                for (int b = 0; b < batch; b++) {
+                    if (active(t, b)) {
+                        int src = (b * steps + t) * hidden;
+                        for (int j = 0; j < hidden; j++) {
+                            dh[b * hidden + j] += dy[src + j];
+                        }
+                    }
+                }
+            }
+            for (int b = 0; b < batch; b++) {
+                int ob = b * gates;
+                int hNext = (t + 1) * bh + b * hidden;
+                int hPrev = t * bh + b * hidden;
+                if (!active(t, b)) {
+                    java.util.Arrays.fill(work, ow + ob, ow + ob + gates, 0.0);   // δa = 0; carries pass
+                    continue;
+                }
+                switch (kind) {
+                    case LSTM -> {
+                        int hh = hidden;
+                        for (int j = 0; j < hh; j++) {
+                            double ig = work[ow + ob + j];
+                            double fg = work[ow + ob + hh + j];
+                            double gg = work[ow + ob + 2 * hh + j];
+                            double og = work[ow + ob + 3 * hh + j];
+                            double tc = Pointwise.tanh(cs[hNext + j]);
+                            double dhj = dh[b * hidden + j];
+                            double dct = dc[b * hidden + j] + dhj * og * (1 - tc * tc);
+                            work[ow + ob + j] = dct * gg * ig * (1 - ig);
+                            work[ow + ob + hh + j] = dct * cs[hPrev + j] * fg * (1 - fg);
+                            work[ow + ob + 2 * hh + j] = dct * ig * (1 - gg * gg);
+                            work[ow + ob + 3 * hh + j] = dhj * tc * og * (1 - og);
+                            dc[b * hidden + j] = dct * fg;
+                        }
+                    }
+                    case VANILLA -> {
+                        boolean tanh = activation == CellConfig.Activation.TANH;
+                        for (int j = 0; j < hidden; j++) {
+                            double hv = hs[hNext + j];
+                            double deriv = tanh ? 1 - hv * hv : hv * (1 - hv);
+                            work[ow + ob + j] = dh[b * hidden + j] * deriv;
+                        }
+                    }
+                    case DTRIV -> {
+                        for (int j = 0; j < hidden; j++) {
+                            double z = work[ow + ob + j];
+                            double on = Math.abs(z) + sv.modBias[j] > 0 ? 1.0 : 0.0;
+                            double dhj = dh[b * hidden + j];
+                            work[ow + ob + j] = z != 0 ? dhj * on : 0.0;
+                            dbMod[j] += dhj * Math.signum(z) * on;
+                        }
+                    }
+                    default -> throw new IllegalStateException(kind.toString());
+                }
+                if (isSrA) {
+                    // a_t = (1+κ_t) p_t − κ_t p_{t−1}; p_t = r_t − s g_t; dv holds δ(state p_t)
+                    double kap = kappa[t + 1];
+                    for (int j = 0; j < gates; j++) {
+                        double da = work[ow + ob + j];
+                        double dp = dv[ob + j] + (1 + kap) * da;
+                        dv[ob + j] = -kap * da;
+                        work[ow + ob + j] = dp;                                   // δr_t = δp_t
+                    }
+                }
+            }
+            // δh_{t−1} = δr_t · U  (DTRIV: δa_t · Bᵀ); masked samples carry δh unchanged
+            HeapTransfer.write(work, ow, dRNd, scratch);
+            if (dtriv) {
+                Nd4j.gemm(dRNd, sv.rec, dHNd, false, true, 1.0, 0.0);
+            } else {
+                Nd4j.gemm(dRNd, sv.rec, dHNd, false, false, 1.0, 0.0);
+            }
+            HeapTransfer.read(dHNd, dhPrev, 0);
+            for (int b = 0; b < batch; b++) {
+                if (active(t, b)) {
+                    System.arraycopy(dhPrev, b * hidden, dh, b * hidden, hidden);
+                }
+            }
+        }
+        dRNd.close();
+        dHNd.close();
+
+        // recurrent weight gradients: one GEMM over all steps
+        INDArray hPrevAll = HeapTransfer.create(hs, 0, type, steps * (long) batch, hidden);   // [T·B, H]
+        INDArray dR = HeapTransfer.create(work, 0, type, steps * (long) batch, gates);       // [T·B, G]
+        INDArray dRec;
+        INDArray dRecBias = null;
+        if (dtriv) {
+            dRec = Nd4j.gemm(hPrevAll, dR, true, false);                                   // G_B = Hᵀ δA  [H, H]
+        } else {
+            dRec = Nd4j.gemm(dR, hPrevAll, true, false);                                   // δU = δRᵀ H  [G, H]
+            dRecBias = dR.sum(true, 0);                                                    // [1, G]
+        }
+        hPrevAll.close();
+        dR.close();
+
+        // input filters backward: δa → δg in place (spec/cells.md §6.3)
+        if (isSrA) {
+            for (int i = 0; i < steps * bg; i++) {
+                work[i] = -s * work[i];
+            }
+        } else if (drive instanceof DriveSpec.Momentum || drive instanceof DriveSpec.ScheduledRestart) {
+            for (int t = steps - 1; t >= 0; t--) {
+                double c = vCoefficient(kappa, t + 1);
+                for (int b = 0; b < batch; b++) {
+                    int o2 = t * bg + b * gates;
+                    int ov = b * gates;
+                    if (!active(t, b)) {
+                        continue;                                                 // v_t = v_{t−1}: carry passes
+                    }
+                    for (int j = 0; j < gates; j++) {
+                        double dvt = work[o2 + j] + dv[ov + j];
+                        work[o2 + j] = s * dvt;
+                        dv[ov + j] = c * dvt;
+                    }
+                }
+            }
+        } else if (adam()) {
+            DriveSpec.Adam ad = (DriveSpec.Adam) drive;
+            double beta = ad.beta();
+            for (int t = steps - 1; t >= 0; t--) {
+                for (int b = 0; b < batch; b++) {
+                    int o2 = t * bg + b * gates;
+                    int ov = b * gates;
+                    if (!active(t, b)) {
+                        continue;
+                    }
+                    for (int j = 0; j < gates; j++) {
+                        double da = work[o2 + j];
+                        double q = Math.sqrt(sv.mAll[o2 + j] + org.momentumrnn4j.cell.dynamics.AdamCell.DELTA);
+                        double dvt = da / q + dv[ov + j];
+                        double dmt = -0.5 * da * sv.vAll[o2 + j] / (q * q * q) + dm[ov + j];
+                        work[o2 + j] = s * dvt + 2 * (1 - beta) * sv.g[o2 + j] * dmt;
+                        dv[ov + j] = ad.mu() * dvt;
+                        dm[ov + j] = beta * dmt;
+                    }
+                }
+            }
+        }
+
+        // input weight gradients and the input gradient: one GEMM each
+        INDArray dG = HeapTransfer.create(work, 0, type, steps * (long) batch, gates);       // [T·B, G]
+        INDArray[] grads = new INDArray[inputs()];
+        if (ctx.needsInputGrad(0)) {
+            INDArray dXt = Nd4j.gemm(dG, sv.w, false, false);                              // [T·B, F]
+            grads[0] = dXt.reshape(steps, batch, in).permute(1, 0, 2).dup('c');
+            dXt.close();
+        }
+        o = 1;
+        grads[o++] = HeapTransfer.create(dh, 0, type, batch, hidden);
+        if (kind == Base.Kind.LSTM) {
+            grads[o++] = HeapTransfer.create(dc, 0, type, batch, hidden);
+        }
+        if (hasDriveState()) {
+            grads[o++] = HeapTransfer.create(dv, 0, type, batch, gates);
+            if (adam()) {
+                grads[o++] = HeapTransfer.create(dm, 0, type, batch, gates);
+            }
+        }
+        grads[t0] = Nd4j.gemm(dG, sv.xt, true, false);                                     // δW = δGᵀ X  [G, F]
+        if (dtriv) {
+            grads[t0 + 1] = Nd4j.create(dbMod, new long[] {1, hidden}, DataType.DOUBLE).castTo(type);
+            grads[t0 + 2] = dRec;
+        } else {
+            grads[t0 + 1] = dG.sum(true, 0);                                               // δb_x  [1, G]
+            grads[t0 + 2] = dRec;
+            grads[t0 + 3] = dRecBias;
+        }
+        dG.close();
+        return grads;
+    }
+
+    private int inputs() {
+        return 1 + numSlots + (kind == Base.Kind.DTRIV ? 3 : 4);
+    }
+
+    private static double[] gradOrZero(INDArray g, int n) {
+        return g == null ? new double[n] : HeapTransfer.read(g);
+    }
+}

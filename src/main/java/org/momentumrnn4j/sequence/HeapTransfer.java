@@ -1,0 +1,74 @@
+package org.momentumrnn4j.sequence;
+
+import java.nio.ByteOrder;
+import java.nio.DoubleBuffer;
+import java.nio.FloatBuffer;
+import org.nd4j.linalg.api.buffer.DataType;
+import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.factory.Nd4j;
+
+/**
+ * Bulk copies between ND4J arrays and Java heap {@code double[]}s (the fused kernels compute on the heap,
+ * where C2 inlines and vectorizes simple loops). Arrays must be dense c-ordered and not views; FLOAT
+ * arrays are widened to / narrowed from double.
+ */
+final class HeapTransfer {
+    private HeapTransfer() {}
+
+    /** A dense c-ordered array with no offset, copying only if needed. */
+    static INDArray dense(INDArray a) {
+        return (a.isView() || a.ordering() != 'c' || a.offset() != 0) ? a.dup('c') : a;
+    }
+
+    private static DoubleBuffer doubles(INDArray a) {
+        return a.data().asNio().order(ByteOrder.nativeOrder()).asDoubleBuffer();
+    }
+
+    private static FloatBuffer floats(INDArray a) {
+        return a.data().asNio().order(ByteOrder.nativeOrder()).asFloatBuffer();
+    }
+
+    /** All elements of {@code a} into a new heap array. */
+    static double[] read(INDArray a) {
+        double[] out = new double[(int) a.length()];
+        read(a, out, 0);
+        return out;
+    }
+
+    /** All elements of dense {@code a} into {@code out[off ..]}. */
+    static void read(INDArray a, double[] out, int off) {
+        INDArray d = dense(a);
+        int n = (int) d.length();
+        if (d.dataType() == DataType.DOUBLE) {
+            doubles(d).get(0, out, off, n);
+        } else if (d.dataType() == DataType.FLOAT) {
+            float[] tmp = new float[n];
+            floats(d).get(0, tmp, 0, n);
+            for (int i = 0; i < n; i++) {
+                out[off + i] = tmp[i];
+            }
+        } else {
+            throw new IllegalArgumentException("expected FLOAT or DOUBLE, got " + d.dataType());
+        }
+    }
+
+    /** {@code src[off .. off + length(dst))} into the dense array {@code dst} (created by this package). */
+    static void write(double[] src, int off, INDArray dst, float[] scratch) {
+        int n = (int) dst.length();
+        if (dst.dataType() == DataType.DOUBLE) {
+            doubles(dst).put(0, src, off, n);
+        } else {
+            for (int i = 0; i < n; i++) {
+                scratch[i] = (float) src[off + i];
+            }
+            floats(dst).put(0, scratch, 0, n);
+        }
+    }
+
+    /** A new array of {@code shape} and {@code type} holding {@code src[off ..]}. */
+    static INDArray create(double[] src, int off, DataType type, long... shape) {
+        INDArray a = Nd4j.createUninitialized(type, shape);
+        write(src, off, a, type == DataType.FLOAT ? new float[(int) a.length()] : null);
+        return a;
+    }
+}
