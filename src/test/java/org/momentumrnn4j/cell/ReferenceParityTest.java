@@ -7,7 +7,6 @@ import static org.junit.jupiter.api.Assertions.fail;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -23,6 +22,8 @@ import org.momentumrnn4j.cell.dynamics.MomentumCell;
 import org.momentumrnn4j.cell.dynamics.PlainCell;
 import org.momentumrnn4j.cell.dynamics.SRCell;
 import org.momentumrnn4j.cell.dynamics.SrForm;
+import org.momentumrnn4j.sequence.RecurrentLayer;
+import org.momentumrnn4j.sequence.SequenceOutput;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.indexing.NDArrayIndex;
@@ -71,6 +72,101 @@ class ReferenceParityTest {
         }
         return tests.stream();
     }
+
+    /**
+     * The same golden cases through {@link RecurrentLayer}, on both the generic and the fused path: per-step
+     * outputs, final states, loss and every parameter gradient (intermediate {@code dL_dh_t} are not
+     * observable inside the fused operation; the step-level test above checks them). PTB cases run as
+     * segments, each a layer call with the carried (detached) state.
+     */
+    @TestFactory
+    Stream<DynamicTest> everyCaseThroughTheLayer() throws Exception {
+        List<DynamicTest> tests = new ArrayList<>();
+        for (Path p : GoldenFile.files()) {
+            GoldenFile file = GoldenFile.read(p);
+            for (Object c : (List<?>) file.root.get("cases")) {
+                @SuppressWarnings("unchecked")
+                Map<String, Object> cs = (Map<String, Object>) c;
+                for (RecurrentLayer.Path path : new RecurrentLayer.Path[] {RecurrentLayer.Path.GENERIC,
+                        RecurrentLayer.Path.FUSED}) {
+                    String name = p.getFileName() + " " + cs.get("name") + " layer " + path;
+                    tests.add(DynamicTest.dynamicTest(name, () -> {
+                        double err = runThroughLayer(file, cs, path);
+                        System.out.printf("parity %-60s max abs error %.3e (tol %.0e)%n", name, err, TOL_F64);
+                        assertTrue(err <= TOL_F64, name + ": max abs error " + err + " > " + TOL_F64);
+                    }));
+                }
+            }
+        }
+        return tests.stream();
+    }
+
+    @SuppressWarnings("unchecked")
+    static double runThroughLayer(GoldenFile file, Map<String, Object> cs, RecurrentLayer.Path path) {
+        DataType type = DataType.DOUBLE;
+        DriveCell cell = cellFor(file, cs, type);
+        RecurrentLayer layer = RecurrentLayer.builder(cell).path(path).timeMajor(true).build();
+        Map<String, Object> w = (Map<String, Object>) file.root.get("weights");
+        INDArray x = GoldenFile.array(w.get("X"), type);                  // [T, B, D] time-major
+        double err = 0;
+        if (cs.containsKey("segments")) {
+            CellState state = null;
+            for (Object so : (List<Object>) cs.get("segments")) {
+                Map<String, Object> seg = (Map<String, Object>) so;
+                List<?> range = (List<?>) seg.get("t_range");
+                int from = ((Number) range.get(0)).intValue();
+                int to = ((Number) range.get(1)).intValue();
+                INDArray xs = x.get(NDArrayIndex.interval(from - 1, to), NDArrayIndex.all(), NDArrayIndex.all()).dup();
+                SequenceOutput out = layer.forward(Tensor.constant(xs), null, state == null ? null : state.detach());
+                state = out.finalState();
+                err = Math.max(err, maxAbs(out.output().value(), GoldenFile.array(seg.get("outputs"), type)));
+                for (String key : List.of("h", "c", "v", "s")) {
+                    Object gold = seg.get(key + "_end");
+                    if (gold != null) {
+                        err = Math.max(err, maxAbs(state.get(slotFor(key, cell)).value(), GoldenFile.array(gold, type)));
+                    }
+                }
+            }
+            return err;
+        }
+        INDArray readout = GoldenFile.array(w.get("readout"), type);
+        int steps = (int) x.size(0);
+        int batch = (int) x.size(1);
+        INDArray readAll = readout.reshape(1, 1, readout.length()).broadcast(steps, batch, readout.length()).dup();
+        List<Object> goldSteps = (List<Object>) cs.get("steps");
+        try (Tape tape = Tape.open()) {
+            SequenceOutput out = layer.forward(Tensor.constant(x), null, null);
+            Tensor loss = Ops.sum(Ops.mul(out.output(), Tensor.constant(readAll)));
+            tape.backward(loss);
+            err = Math.abs(loss.value().getDouble(0) - ((Number) cs.get("loss")).doubleValue());
+            for (int t = 0; t < steps; t++) {
+                Map<String, Object> g = (Map<String, Object>) goldSteps.get(t);
+                err = Math.max(err, maxAbs(out.output().value().get(NDArrayIndex.point(t), NDArrayIndex.all(),
+                        NDArrayIndex.all()), GoldenFile.array(g.get("h"), type)));
+            }
+            Map<String, Object> last = (Map<String, Object>) goldSteps.get(steps - 1);
+            for (String key : last.keySet()) {
+                if (!key.equals("t") && !key.equals("k")) {
+                    err = Math.max(err, maxAbs(out.finalState().get(slotFor(key, cell)).value(),
+                            GoldenFile.array(last.get(key), type)));
+                }
+            }
+        }
+        Map<String, Object> grads = (Map<String, Object>) cs.get("grads");
+        for (Map.Entry<String, Object> e : grads.entrySet()) {
+            Tensor p = cell.parameters().get(PARAM_NAMES.get(e.getKey()));
+            if (p == null) {
+                throw new AssertionError("unrecognised gradient key '" + e.getKey() + "'");
+            }
+            INDArray gold = GoldenFile.array(e.getValue(), type);
+            err = Math.max(err, maxAbs(p.grad().reshape(gold.shape()), gold));
+        }
+        return err;
+    }
+
+    private static final Map<String, String> PARAM_NAMES = Map.of("x2h.weight", "W", "x2h.bias", "b_x",
+            "h2h.weight", "U", "h2h.bias", "b_h", "input_kernel.weight", "W_in", "modrelu.b", "b",
+            "recurrent_kernel.A", "P");
 
     /** Builds the cell a case describes; throws on anything unrecognised. */
     @SuppressWarnings("unchecked")
@@ -202,14 +298,7 @@ class ReferenceParityTest {
         }
         Map<String, Object> grads = (Map<String, Object>) cs.get("grads");
         Map<String, Tensor> params = cell.parameters();
-        Map<String, String> names = new LinkedHashMap<>();
-        names.put("x2h.weight", "W");
-        names.put("x2h.bias", "b_x");
-        names.put("h2h.weight", "U");
-        names.put("h2h.bias", "b_h");
-        names.put("input_kernel.weight", "W_in");
-        names.put("modrelu.b", "b");
-        names.put("recurrent_kernel.A", "P");
+        Map<String, String> names = PARAM_NAMES;
         for (Map.Entry<String, Object> e : grads.entrySet()) {
             if (!GRAD_KEYS.contains(e.getKey())) {
                 throw new AssertionError("unrecognised gradient key '" + e.getKey() + "'");
