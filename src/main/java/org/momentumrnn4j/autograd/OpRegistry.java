@@ -40,6 +40,8 @@ public final class OpRegistry {
         put("stack_time", ShapeOps.StackTime.class);
         put("swap_leading_axes", ShapeOps.SwapLeadingAxes.class);
         put("reverse_time", ShapeOps.ReverseTime.class);
+        put("reshape", ShapeOps.Reshape.class);
+        put("select_steps", ShapeOps.SelectSteps.class);
         // reductions and losses
         put("sum", ReduceOps.Sum.class);
         put("mean", ReduceOps.Mean.class);

@@ -108,6 +108,16 @@ public final class Ops {
         return new ShapeOps.StackTime().apply1(steps.toArray(new Tensor[0]));
     }
 
+    /** The same elements in another shape (c order). */
+    public static Tensor reshape(Tensor x, long... shape) {
+        return new ShapeOps.Reshape(shape).apply1(x);
+    }
+
+    /** {@code x[b, steps[b], :]} of {@code x [B, T, F]} for every sample b: {@code [B, F]}. */
+    public static Tensor selectSteps(Tensor x, int[] steps) {
+        return new ShapeOps.SelectSteps(steps).apply1(x);
+    }
+
     /** {@code [T, B, F] ↔ [B, T, F]}. */
     public static Tensor swapLeadingAxes(Tensor x) {
         return new ShapeOps.SwapLeadingAxes().apply1(x);

@@ -81,6 +81,65 @@ final class ShapeOps {
         }
     }
 
+    /** The same elements in another shape (c order). */
+    static final class Reshape extends Function.Single {
+        private final long[] shape;
+        Reshape(long[] shape) { this.shape = shape.clone(); }
+        @Override public String name() { return "reshape"; }
+        @Override protected INDArray forward1(Context ctx, INDArray[] in) {
+            long n = 1;
+            for (long s : shape) {
+                if (s < 0) {
+                    throw new IllegalArgumentException(name() + ": negative dimension in " + Shapes.str(shape));
+                }
+                n *= s;
+            }
+            if (n != in[0].length()) {
+                throw new IllegalArgumentException(name() + ": cannot reshape " + Shapes.str(in[0]) + " ("
+                        + in[0].length() + " elements) to " + Shapes.str(shape));
+            }
+            ctx.setState(in[0].shape());
+            return in[0].dup('c').reshape('c', shape);
+        }
+        @Override protected INDArray[] backward1(Context ctx, INDArray g) {
+            long[] original = ctx.state();
+            return new INDArray[] {g.dup('c').reshape('c', original)};
+        }
+    }
+
+    /** Row {@code x[b, steps[b], :]} of {@code x [B, T, F]} for every sample: {@code [B, F]}. */
+    static final class SelectSteps extends Function.Single {
+        private final int[] steps;
+        SelectSteps(int[] steps) { this.steps = steps.clone(); }
+        @Override public String name() { return "select_steps"; }
+        @Override protected INDArray forward1(Context ctx, INDArray[] in) {
+            INDArray x = in[0];
+            Shapes.requireRank(name(), "input", x, 3);
+            if (steps.length != x.size(0)) {
+                throw new IllegalArgumentException(name() + ": " + steps.length + " step indices for input "
+                        + Shapes.str(x));
+            }
+            INDArray out = Nd4j.createUninitialized(x.dataType(), x.size(0), x.size(2));
+            for (int b = 0; b < steps.length; b++) {
+                if (steps[b] < 0 || steps[b] >= x.size(1)) {
+                    throw new IllegalArgumentException(name() + ": step " + steps[b] + " of sample " + b
+                            + " is outside [0, " + x.size(1) + ")");
+                }
+                out.get(point(b), all()).assign(x.get(point(b), point(steps[b]), all()));
+            }
+            ctx.setState(x.shape());
+            return out;
+        }
+        @Override protected INDArray[] backward1(Context ctx, INDArray g) {
+            long[] shape = ctx.state();
+            INDArray dx = Nd4j.zeros(g.dataType(), shape);
+            for (int b = 0; b < steps.length; b++) {
+                dx.get(point(b), point(steps[b]), all()).assign(g.get(point(b), all()));
+            }
+            return new INDArray[] {dx};
+        }
+    }
+
     /** Swaps the first two axes of a rank-3 array ({@code [T, B, F] ↔ [B, T, F]}). */
     static final class SwapLeadingAxes extends Function.Single {
         @Override public String name() { return "swap_leading_axes"; }

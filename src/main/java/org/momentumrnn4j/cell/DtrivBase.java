@@ -102,6 +102,35 @@ public final class DtrivBase implements Base {
         return Ops.matmul(Tensor.constant(base), ExpmFunction.expm(skew()));
     }
 
+    /** The current {@code B = base · exp(S(P))}, computed without recording. */
+    public INDArray currentKernel() {
+        return org.momentumrnn4j.autograd.Tape.noGrad(() -> orthogonalKernel().value().dup());
+    }
+
+    /**
+     * Change of base (spec/dtriv.md §5): {@code base ← base · exp(S(P))}, {@code P ← 0}, in place. The
+     * function {@code B} is unchanged; only its parametrization moves.
+     */
+    public void rebase() {
+        INDArray b = currentKernel();
+        base.assign(b);
+        p.value().assign(0);
+    }
+
+    /** Replaces the base by its nearest orthogonal matrix (polar factor), removing accumulated drift. */
+    public void projectBase() {
+        base.assign(org.momentumrnn4j.orthogonal.Polar.orthogonalize(base));
+    }
+
+    /** Copies {@code newBase} into the base buffer (weight import). */
+    public void setBase(INDArray newBase) {
+        if (newBase.rank() != 2 || newBase.size(0) != hidden || newBase.size(1) != hidden) {
+            throw new IllegalArgumentException("base must be [" + hidden + ", " + hidden + "], got "
+                    + java.util.Arrays.toString(newBase.shape()));
+        }
+        base.assign(newBase);
+    }
+
     @Override
     public Prepared prepare() {
         Tensor kernel = orthogonalKernel();

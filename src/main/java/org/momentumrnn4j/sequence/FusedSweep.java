@@ -247,18 +247,20 @@ final class FusedSweep extends Function {
         // the recurrent loop
         INDArray hNd = Nd4j.createUninitialized(type, batch, hidden);                      // [B, H]
         INDArray rNd = Nd4j.createUninitialized(type, batch, gates);                       // [B, G]
-        float[] scratch = type == DataType.FLOAT ? new float[bg] : null;
         double[] r = new double[bg];
         double[] a = new double[bg];
         boolean isSrA = srA();
+        final boolean fast = type == DataType.FLOAT;
+        HeapTransfer.View hView = HeapTransfer.view(hNd);
+        HeapTransfer.View rView = HeapTransfer.view(rNd);
         for (int t = 0; t < steps; t++) {
-            HeapTransfer.write(hs, t * bh, hNd, scratch);
+            hView.write(hs, t * bh);
             if (dtriv) {
                 Nd4j.gemm(hNd, rec, rNd, false, false, 1.0, 0.0);                        // h·B
             } else {
                 Nd4j.gemm(hNd, rec, rNd, false, true, 1.0, 0.0);                         // h·Uᵀ
             }
-            HeapTransfer.read(rNd, r, 0);
+            rView.read(r, 0);
             int ow = t * bg;
             for (int b = 0; b < batch; b++) {
                 int ob = b * gates;
@@ -293,13 +295,13 @@ final class FusedSweep extends Function {
                     case LSTM -> {
                         int hh = hidden;
                         for (int j = 0; j < hh; j++) {
-                            double ig = Pointwise.sigmoid(a[ob + j]);
-                            double fg = Pointwise.sigmoid(a[ob + hh + j]);
-                            double gg = Pointwise.tanh(a[ob + 2 * hh + j]);
-                            double og = Pointwise.sigmoid(a[ob + 3 * hh + j]);
+                            double ig = fast ? Pointwise.sigmoidFast(a[ob + j]) : Pointwise.sigmoid(a[ob + j]);
+                            double fg = fast ? Pointwise.sigmoidFast(a[ob + hh + j]) : Pointwise.sigmoid(a[ob + hh + j]);
+                            double gg = fast ? Pointwise.tanhFast(a[ob + 2 * hh + j]) : Pointwise.tanh(a[ob + 2 * hh + j]);
+                            double og = fast ? Pointwise.sigmoidFast(a[ob + 3 * hh + j]) : Pointwise.sigmoid(a[ob + 3 * hh + j]);
                             double c = fg * cs[hPrev + j] + ig * gg;
                             cs[hNext + j] = c;
-                            hs[hNext + j] = og * Pointwise.tanh(c);
+                            hs[hNext + j] = og * (fast ? Pointwise.tanhFast(c) : Pointwise.tanh(c));
                             work[ow + ob + j] = ig;
                             work[ow + ob + hh + j] = fg;
                             work[ow + ob + 2 * hh + j] = gg;
@@ -309,7 +311,9 @@ final class FusedSweep extends Function {
                     case VANILLA -> {
                         boolean tanh = activation == CellConfig.Activation.TANH;
                         for (int j = 0; j < hidden; j++) {
-                            hs[hNext + j] = tanh ? Pointwise.tanh(a[ob + j]) : Pointwise.sigmoid(a[ob + j]);
+                            double z = a[ob + j];
+                            hs[hNext + j] = tanh ? (fast ? Pointwise.tanhFast(z) : Pointwise.tanh(z))
+                                                 : (fast ? Pointwise.sigmoidFast(z) : Pointwise.sigmoid(z));
                         }
                     }
                     case DTRIV -> {
@@ -395,7 +399,9 @@ final class FusedSweep extends Function {
 
         INDArray dRNd = Nd4j.createUninitialized(type, batch, gates);                    // [B, G]
         INDArray dHNd = Nd4j.createUninitialized(type, batch, hidden);                   // [B, H]
-        float[] scratch = type == DataType.FLOAT ? new float[bg] : null;
+        final boolean fast = type == DataType.FLOAT;
+        HeapTransfer.View dRView = HeapTransfer.view(dRNd);
+        HeapTransfer.View dHView = HeapTransfer.view(dHNd);
         double[] dhPrev = new double[bh];
         for (int t = steps - 1; t >= 0; t--) {
             int ow = t * bg;
@@ -426,7 +432,7 @@ final class FusedSweep extends Function {
                             double fg = work[ow + ob + hh + j];
                             double gg = work[ow + ob + 2 * hh + j];
                             double og = work[ow + ob + 3 * hh + j];
-                            double tc = Pointwise.tanh(cs[hNext + j]);
+                            double tc = fast ? Pointwise.tanhFast(cs[hNext + j]) : Pointwise.tanh(cs[hNext + j]);
                             double dhj = dh[b * hidden + j];
                             double dct = dc[b * hidden + j] + dhj * og * (1 - tc * tc);
                             work[ow + ob + j] = dct * gg * ig * (1 - ig);
@@ -467,13 +473,13 @@ final class FusedSweep extends Function {
                 }
             }
             // δh_{t−1} = δr_t · U  (DTRIV: δa_t · Bᵀ); masked samples carry δh unchanged
-            HeapTransfer.write(work, ow, dRNd, scratch);
+            dRView.write(work, ow);
             if (dtriv) {
                 Nd4j.gemm(dRNd, sv.rec, dHNd, false, true, 1.0, 0.0);
             } else {
                 Nd4j.gemm(dRNd, sv.rec, dHNd, false, false, 1.0, 0.0);
             }
-            HeapTransfer.read(dHNd, dhPrev, 0);
+            dHView.read(dhPrev, 0);
             for (int b = 0; b < batch; b++) {
                 if (active(t, b)) {
                     System.arraycopy(dhPrev, b * hidden, dh, b * hidden, hidden);

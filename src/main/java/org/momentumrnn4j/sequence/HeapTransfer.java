@@ -65,6 +65,56 @@ final class HeapTransfer {
         }
     }
 
+    /** A reusable heap view of one dense array: the NIO buffer and the float scratch are created once. */
+    static View view(INDArray a) {
+        return new View(dense(a));
+    }
+
+    /** See {@link #view}. */
+    static final class View {
+        private final int n;
+        private final DoubleBuffer d;
+        private final FloatBuffer f;
+        private final float[] scratch;
+
+        private View(INDArray a) {
+            this.n = (int) a.length();
+            if (a.dataType() == DataType.DOUBLE) {
+                d = doubles(a);
+                f = null;
+                scratch = null;
+            } else {
+                d = null;
+                f = floats(a);
+                scratch = new float[n];
+            }
+        }
+
+        /** {@code src[off .. off + n)} into the array. */
+        void write(double[] src, int off) {
+            if (d != null) {
+                d.put(0, src, off, n);
+            } else {
+                for (int i = 0; i < n; i++) {
+                    scratch[i] = (float) src[off + i];
+                }
+                f.put(0, scratch, 0, n);
+            }
+        }
+
+        /** The array into {@code out[off .. off + n)}. */
+        void read(double[] out, int off) {
+            if (d != null) {
+                d.get(0, out, off, n);
+            } else {
+                f.get(0, scratch, 0, n);
+                for (int i = 0; i < n; i++) {
+                    out[off + i] = scratch[i];
+                }
+            }
+        }
+    }
+
     /** A new array of {@code shape} and {@code type} holding {@code src[off ..]}. */
     static INDArray create(double[] src, int off, DataType type, long... shape) {
         INDArray a = Nd4j.createUninitialized(type, shape);

@@ -18,7 +18,7 @@ import org.nd4j.linalg.factory.Nd4j;
 public final class StackedRecurrent {
     private final List<RecurrentLayer> layers;
     private final double dropout;
-    private final Random random;
+    private Random random;
     private boolean training = true;
 
     /** A stack of layers with dropout probability {@code dropout ∈ [0, 1)} between them. */
@@ -51,6 +51,12 @@ public final class StackedRecurrent {
     /** The layers. */
     public List<RecurrentLayer> layers() {
         return layers;
+    }
+
+    /** Restarts the dropout random stream from {@code seed}. */
+    public StackedRecurrent reseed(long seed) {
+        this.random = new Random(seed);
+        return this;
     }
 
     /** Enables (default) or disables dropout. */

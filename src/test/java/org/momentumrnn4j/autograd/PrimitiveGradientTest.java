@@ -111,6 +111,9 @@ class PrimitiveGradientTest {
         c.add(new Case("slice", "rank3", t -> weightedSum(Ops.slice(t[0], 1, 3)), new INDArray[] {rand(59, 2, 3, 4)}));
         c.add(new Case("concat", "rank3", t -> weightedSum(Ops.concat(t[0], t[1])),
                 new INDArray[] {rand(60, 2, 3, 1), rand(62, 2, 3, 2)}));
+        c.add(new Case("reshape", "2x3x4->6x4", t -> weightedSum(Ops.tanh(Ops.reshape(t[0], 6, 4))), new INDArray[] {rand(63, 2, 3, 4)}));
+        c.add(new Case("select_steps", "2,0,1", t -> weightedSum(Ops.selectSteps(t[0], new int[] {2, 0, 2})),
+                new INDArray[] {rand(64, 3, 3, 2)}));
         // losses
         c.add(new Case("softmax_cross_entropy", "4x3", t -> Ops.softmaxCrossEntropy(t[0], new int[] {0, 2, 1, 2}),
                 new INDArray[] {rand(51, 4, 3).muli(3)}));
