@@ -22,7 +22,7 @@ import org.nd4j.linalg.ops.transforms.Transforms;
  *
  * <p>Inputs are square ND4J matrices of data type {@code DOUBLE} or {@code FLOAT}; the computation runs in
  * the input's data type (order/scaling decisions in double). Matrix products use {@link Nd4j#gemm} into
- * preallocated outputs, and the Padé denominator {@code V − U} is factored once by LAPACK {@code getrf} and
+ * preallocated outputs, and the Padé denominator {@code V − U} is factored once by LAPACK {@code getrf2} and
  * reused for every solve ({@code getrs}). A 1×1 input uses the scalar {@code exp}. Results are new
  * {@code 'c'}-ordered arrays; arguments are never modified.
  *

@@ -48,7 +48,8 @@ public final class Skew {
                 mask[i][j] = 1.0;
             }
         }
-        return x.mul(Nd4j.create(mask).castTo(x.dataType())).dup('c');   // [n, n]
+        INDArray out = x.mul(Nd4j.create(mask).castTo(x.dataType())).dup('c');   // [n, n]
+        return out.addi(0.0);   // −x·0 = −0.0 below the diagonal; −0.0 + 0.0 = +0.0
     }
 
     /**

@@ -1,0 +1,86 @@
+package org.momentumrnn4j.cli;
+
+import java.util.Arrays;
+import java.util.concurrent.Callable;
+import org.momentumrnn4j.autograd.Ops;
+import org.momentumrnn4j.autograd.Tape;
+import org.momentumrnn4j.autograd.Tensor;
+import org.momentumrnn4j.cell.CellConfig;
+import org.momentumrnn4j.cell.dynamics.Cells;
+import org.momentumrnn4j.cell.dynamics.DriveCell;
+import org.momentumrnn4j.sequence.RecurrentLayer;
+import org.nd4j.linalg.api.buffer.DataType;
+import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.factory.Nd4j;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/**
+ * {@code momentumrnn bench}: times forward + backward (loss = sum of outputs, all parameter gradients) of one
+ * layer, for side-by-side runs with {@code shared/bench/pytorch_baseline.py}. Last line:
+ * {@code RESULT <cell> T=.. B=.. I=.. H=.. min_ms=<x> median_ms=<y>}.
+ */
+@Command(name = "bench", mixinStandardHelpOptions = true,
+        description = "Time forward+backward of one layer; prints min and median milliseconds.")
+public final class BenchCommand implements Callable<Integer> {
+    @Option(names = "--cell", defaultValue = "momentum-lstm", description = "cell name (default: ${DEFAULT-VALUE})")
+    String cell;
+
+    @Option(names = "--time", defaultValue = "100", description = "T (default: ${DEFAULT-VALUE})")
+    int time;
+
+    @Option(names = "--batch", defaultValue = "32", description = "B (default: ${DEFAULT-VALUE})")
+    int batch;
+
+    @Option(names = "--input", defaultValue = "64", description = "I (default: ${DEFAULT-VALUE})")
+    int input;
+
+    @Option(names = "--hidden", defaultValue = "256", description = "H (default: ${DEFAULT-VALUE})")
+    int hidden;
+
+    @Option(names = "--dtype", defaultValue = "float32", description = "float32 | float64 (default: ${DEFAULT-VALUE})")
+    String dtype;
+
+    @Option(names = "--reps", defaultValue = "7", description = "timed repetitions (default: ${DEFAULT-VALUE})")
+    int reps;
+
+    @Option(names = "--warmup", defaultValue = "3", description = "untimed warm-up repetitions (default: ${DEFAULT-VALUE})")
+    int warmup;
+
+    @Option(names = "--forward-only", description = "time the forward pass only (no tape)")
+    boolean forwardOnly;
+
+    @Override
+    public Integer call() {
+        if (reps < 1 || warmup < 0) {
+            throw new IllegalArgumentException("--reps must be >= 1 and --warmup >= 0");
+        }
+        DataType type = dtype.equals("float64") ? DataType.DOUBLE : DataType.FLOAT;
+        CellNames.Parsed p = CellNames.parse(cell, CellNames.Hyper.defaults());
+        DriveCell c = Cells.create(p.base(), input, hidden, p.drive(), CellConfig.defaults(), type);
+        RecurrentLayer layer = RecurrentLayer.of(c);
+        INDArray x = Nd4j.rand(type, batch, time, input);
+        System.out.println("# " + ThreadConfig.describe());
+        double[] ms = new double[reps];
+        for (int i = -warmup; i < reps; i++) {
+            long t0 = System.nanoTime();
+            if (forwardOnly) {
+                Tape.noGrad(() -> layer.forward(Tensor.constant(x)));
+            } else {
+                c.parameters().values().forEach(Tensor::zeroGrad);
+                try (Tape tape = Tape.open()) {
+                    tape.backward(Ops.sum(layer.forward(Tensor.constant(x)).output()));
+                }
+            }
+            if (i >= 0) {
+                ms[i] = (System.nanoTime() - t0) / 1e6;
+            }
+        }
+        double[] sorted = ms.clone();
+        Arrays.sort(sorted);
+        double median = reps % 2 == 1 ? sorted[reps / 2] : (sorted[reps / 2 - 1] + sorted[reps / 2]) / 2;
+        System.out.printf("RESULT %s T=%d B=%d I=%d H=%d min_ms=%.1f median_ms=%.1f%n", cell, time, batch, input, hidden,
+                sorted[0], median);
+        return 0;
+    }
+}
