@@ -42,7 +42,17 @@ public final class AtomicFiles {
                     java.nio.file.StandardOpenOption.CREATE_NEW, java.nio.file.StandardOpenOption.WRITE);
                  OutputStream out = java.nio.channels.Channels.newOutputStream(ch)) {
                 java.io.BufferedOutputStream buffered = new java.io.BufferedOutputStream(out, 1 << 16);
-                content.writeTo(buffered);
+                content.writeTo(new java.io.FilterOutputStream(buffered) {
+                    @Override
+                    public void write(byte[] b, int off, int len) throws IOException {
+                        out.write(b, off, len);
+                    }
+
+                    @Override
+                    public void close() throws IOException {
+                        flush();                     // the writer may close its stream; the file stays open here
+                    }
+                });
                 buffered.flush();
                 ch.force(true);                      // on disk before it becomes visible under the target name
             }

@@ -13,7 +13,6 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.zip.ZipEntry;
-import java.util.zip.ZipInputStream;
 import java.util.zip.ZipOutputStream;
 import org.momentumrnn4j.Version;
 import org.momentumrnn4j.autograd.Tensor;
@@ -252,29 +251,37 @@ public final class ModelArchive {
         } catch (IOException e) {
             throw new ModelFormatException("cannot read model archive " + path + ": " + e.getMessage(), e);
         }
-        try (InputStream in = Files.newInputStream(path); ZipInputStream zip = new ZipInputStream(in)) {
-            ZipEntry e;
-            while ((e = zip.getNextEntry()) != null) {
+        // ZipFile reads the central directory at the end, so any truncation is detected; CRCs are checked below
+        try (java.util.zip.ZipFile zip = new java.util.zip.ZipFile(path.toFile())) {
+            var entries = zip.entries();
+            while (entries.hasMoreElements()) {
+                ZipEntry e = entries.nextElement();
                 if (e.isDirectory()) {
                     continue;
                 }
-                ByteArrayOutputStream buf = new ByteArrayOutputStream();
-                byte[] chunk = new byte[1 << 16];
-                long total = 0;
-                int r;
-                while ((r = zip.read(chunk)) > 0) {
-                    total += r;
-                    if (total > MAX_ENTRY || total > 64 * size + (1 << 20)) {
-                        throw new ModelFormatException(path + ": entry '" + e.getName() + "' is implausibly large");
-                    }
-                    buf.write(chunk, 0, r);
+                if (e.getSize() > MAX_ENTRY || e.getSize() > 64 * size + (1 << 20)) {
+                    throw new ModelFormatException(path + ": entry '" + e.getName() + "' is implausibly large ("
+                            + e.getSize() + " bytes)");
                 }
-                if (raw.put(e.getName(), buf.toByteArray()) != null) {
+                byte[] data;
+                try (InputStream in = zip.getInputStream(e)) {
+                    data = in.readNBytes((int) Math.max(0, e.getSize()) + 1);
+                }
+                java.util.zip.CRC32 crc = new java.util.zip.CRC32();
+                crc.update(data);
+                if (data.length != e.getSize() || crc.getValue() != e.getCrc()) {
+                    throw new ModelFormatException(path + ": entry '" + e.getName() + "' is corrupt (size "
+                            + data.length + " vs " + e.getSize() + ", CRC mismatch " + (crc.getValue() != e.getCrc()) + ")");
+                }
+                if (raw.put(e.getName(), data) != null) {
                     throw new ModelFormatException(path + ": duplicate entry '" + e.getName() + "'");
                 }
             }
-        } catch (IOException | IllegalArgumentException e) {
-            throw new ModelFormatException(path + ": corrupt or truncated archive (" + e.getMessage() + ")", e);
+        } catch (IOException | RuntimeException e) {
+            if (e instanceof ModelFormatException mfe) {
+                throw mfe;
+            }
+            throw new ModelFormatException(path + ": corrupt or truncated archive (" + e + ")", e);
         }
         if (raw.isEmpty()) {
             throw new ModelFormatException(path + ": not a zip archive, or empty");

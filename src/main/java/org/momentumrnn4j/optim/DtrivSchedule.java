@@ -36,6 +36,7 @@ public final class DtrivSchedule {
     private final boolean evalConsumesTick;
     private long step;
     private long rebases;
+    private long projections;
     private int refK;
     private int refM;
 
@@ -67,6 +68,11 @@ public final class DtrivSchedule {
     /** Number of changes of base so far. */
     public long rebaseCount() {
         return rebases;
+    }
+
+    /** Number of re-orthogonalizations of the bases so far. */
+    public long projectionCount() {
+        return projections;
     }
 
     /** Optimizer steps seen. */
@@ -108,6 +114,7 @@ public final class DtrivSchedule {
             refM = (refM + 1) % m;
             if (refM == 0) {
                 bases.forEach(DtrivBase::projectBase);
+                projections++;
             }
         }
         refK = k == NEVER_AGAIN ? 1 : (refK + 1) % k;
@@ -120,22 +127,24 @@ public final class DtrivSchedule {
         rebases++;
         if (rebases % m == 0) {
             bases.forEach(DtrivBase::projectBase);
+            projections++;
         }
     }
 
-    /** Counters for checkpoints: step, rebases, reference k and m. */
+    /** Counters for checkpoints: step, rebases, reference k and m, projections. */
     public long[] state() {
-        return new long[] {step, rebases, refK, refM};
+        return new long[] {step, rebases, refK, refM, projections};
     }
 
     /** Restores {@link #state()}. */
     public void loadState(long[] s) {
-        if (s.length != 4) {
-            throw new IllegalArgumentException("DTRIV schedule state needs 4 counters, got " + s.length);
+        if (s.length != 5) {
+            throw new IllegalArgumentException("DTRIV schedule state needs 5 counters, got " + s.length);
         }
         step = s[0];
         rebases = s[1];
         refK = (int) s[2];
         refM = (int) s[3];
+        projections = s[4];
     }
 }

@@ -245,7 +245,7 @@ public final class Trainer {
             double monitored = Double.isNaN(eval[0]) ? m.trainLoss() : eval[0];
             boolean improved = monitored < state.best();
             state = state.next(m, improved ? monitored : state.best(), improved ? 0 : state.badEpochs() + 1,
-                    schedule.state(), dtriv == null ? new long[4] : dtriv.state());
+                    schedule.state(), dtriv == null ? new long[5] : dtriv.state());
             for (TrainingListener l : listeners) {
                 l.onEpochEnd(m);
             }

@@ -15,7 +15,7 @@ public record TrainingState(int epochsDone, long iterations, double best, int ba
 
     /** The state before the first epoch. */
     public static TrainingState initial() {
-        return new TrainingState(0, 0, Double.POSITIVE_INFINITY, 0, new double[0], new long[4], List.of());
+        return new TrainingState(0, 0, Double.POSITIVE_INFINITY, 0, new double[0], new long[5], List.of());
     }
 
     /** The state after epoch {@code m}. */

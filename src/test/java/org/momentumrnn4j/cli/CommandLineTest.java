@@ -1,0 +1,87 @@
+package org.momentumrnn4j.cli;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** End to end through the command line on tiny tasks. */
+class CommandLineTest {
+
+    private static String capture(Runnable r) {
+        PrintStream old = System.out;
+        ByteArrayOutputStream buf = new ByteArrayOutputStream();
+        System.setOut(new PrintStream(buf, true));
+        try {
+            r.run();
+        } finally {
+            System.setOut(old);
+        }
+        return buf.toString();
+    }
+
+    @Test
+    void trainWritesEveryOutputAndEvaluateReadsTheCheckpoint(@TempDir Path dir) throws Exception {
+        Path out = dir.resolve("run");
+        String s = capture(() -> assertEquals(0, Main.run("train", "--task", "adding", "--time", "8", "--train-size", "256",
+                "--val-size", "64", "--cell", "momentum-lstm", "--hidden", "8", "--epochs", "3", "--batch", "32",
+                "--lr", "0.01", "--out", out.toString())));
+        assertTrue(s.contains("momentum-lstm on adding: 3 epochs"), s);
+        for (String f : new String[] {"metrics.csv", "iterations.csv", "best.zip", "last.zip", "learning-curve.png"}) {
+            assertTrue(Files.size(out.resolve(f)) > 0, f);
+        }
+        byte[] png = Files.readAllBytes(out.resolve("learning-curve.png"));
+        assertEquals((byte) 0x89, png[0]);
+        assertEquals('P', png[1]);
+        String e = capture(() -> assertEquals(0, Main.run("evaluate", "--model", out.resolve("best.zip").toString(),
+                "--task", "adding", "--time", "8", "--val-size", "64")));
+        assertTrue(e.contains("MSE") && e.contains("baseline"), e);
+    }
+
+    @Test
+    void copyTaskWithDtriv(@TempDir Path dir) throws Exception {
+        Path out = dir.resolve("copy");
+        capture(() -> assertEquals(0, Main.run("train", "--task", "copy", "--time", "5", "--train-size", "64",
+                "--val-size", "32", "--cell", "momentum-dtriv", "--hidden", "8", "--epochs", "1", "--batch", "16",
+                "--optimizer", "rmsprop", "--alpha", "0.99", "--out", out.toString())));
+        assertTrue(Files.exists(out.resolve("best.zip")));
+    }
+
+    @Test
+    void benchPrintsTheResultLine() {
+        String s = capture(() -> assertEquals(0, Main.run("bench", "--cell", "sr-lstm-b", "--time", "5", "--batch", "2",
+                "--input", "3", "--hidden", "4", "--reps", "3", "--warmup", "1")));
+        String last = s.strip().substring(s.strip().lastIndexOf('\n') + 1);
+        assertTrue(last.matches("RESULT sr-lstm-b T=5 B=2 I=3 H=4 min_ms=[0-9.]+ median_ms=[0-9.]+"), last);
+    }
+
+    @Test
+    void helpListsEverySubcommandAndBadInputIsReported() {
+        String h = capture(() -> assertEquals(0, Main.run("--help")));
+        for (String c : new String[] {"demo", "train", "evaluate", "bench"}) {
+            assertTrue(h.contains(c), h);
+        }
+        PrintStream oldErr = System.err;
+        ByteArrayOutputStream err = new ByteArrayOutputStream();
+        System.setErr(new PrintStream(err, true));
+        try {
+            assertEquals(2, Main.run("train", "--cell", "quantum-lstm", "--epochs", "1"));
+        } finally {
+            System.setErr(oldErr);
+        }
+        assertTrue(err.toString().contains("unknown cell 'quantum-lstm'"), err.toString());
+    }
+
+    @Test
+    void cellNamesCoverTheGrid() {
+        assertEquals(18, CellNames.all().size());
+        for (String n : CellNames.all()) {
+            CellNames.parse(n, CellNames.Hyper.defaults());
+        }
+    }
+}
