@@ -75,6 +75,11 @@ public final class Plots {
     }
 
     private static void write(org.knowm.xchart.internal.chartpart.Chart<?, ?> chart, Path png) {
+        try {
+            java.nio.file.Files.createDirectories(png.toAbsolutePath().getParent());
+        } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException("cannot create the folder of " + png, e);
+        }
         org.momentumrnn4j.io.AtomicFiles.write(png, "plot", out ->
                 BitmapEncoder.saveBitmap(chart, out, BitmapEncoder.BitmapFormat.PNG));
     }

@@ -34,7 +34,6 @@ public final class AtomicFiles {
         Path dir = file.toAbsolutePath().getParent();
         Path tmp = null;
         try {
-            Files.createDirectories(dir);
             // a hidden sibling created like any other file (the user's umask applies, unlike createTempFile's 0600)
             tmp = dir.resolve("." + file.getFileName() + "." + Long.toHexString(System.nanoTime())
                     + Long.toHexString(Thread.currentThread().getId()) + ".tmp");

@@ -73,6 +73,11 @@ public final class ModelArchive {
         if (!training.isEmpty()) {
             cfg.put("training", training);
         }
+        try {
+            Files.createDirectories(path.toAbsolutePath().getParent());
+        } catch (IOException e) {
+            throw new java.io.UncheckedIOException("cannot create the folder of " + path, e);
+        }
         AtomicFiles.write(path, "model archive", os -> {
             ZipOutputStream zip = new ZipOutputStream(os);
             zip.putNextEntry(new ZipEntry("config.json"));
