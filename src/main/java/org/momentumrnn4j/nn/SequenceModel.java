@@ -146,6 +146,23 @@ public final class SequenceModel {
         return Ops.reshape(flat, b, t, config.outputs());
     }
 
+    /**
+     * The loss computed from the top recurrent layer's output (for tools that run a one-layer model's cell
+     * themselves, such as the gradient-norm recorder): applies the head, then {@link #loss(Tensor, Batch)}.
+     */
+    public Tensor lossFromTop(org.momentumrnn4j.sequence.SequenceOutput top, Batch batch) {
+        Tensor out;
+        if (config.head() == ModelConfig.Head.LAST_STEP) {
+            out = head.forward(top.finalState().h());
+        } else {
+            Tensor y = top.output();
+            long b = y.size(0);
+            long t = y.size(1);
+            out = Ops.reshape(head.forward(Ops.reshape(y, b * t, y.size(2))), b, t, config.outputs());
+        }
+        return loss(out, batch);
+    }
+
     /** The batch loss for its target kind. */
     public Tensor loss(Batch batch) {
         return loss(forward(batch), batch);
