@@ -27,6 +27,9 @@ public final class Plots {
                 .yAxisTitle(yLabel).build();
         chart.getStyler().setYAxisLogarithmic(logY);
         chart.getStyler().setMarkerSize(0);
+        chart.getStyler().setXAxisTickMarkSpacingHint(90);      // pixels between x labels
+        chart.getStyler().setYAxisTickMarkSpacingHint(45);
+        chart.getStyler().setXAxisDecimalPattern("#,###.##");
         double minX = Double.POSITIVE_INFINITY;
         double maxX = Double.NEGATIVE_INFINITY;
         for (Series s : series) {

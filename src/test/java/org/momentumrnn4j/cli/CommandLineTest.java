@@ -53,6 +53,24 @@ class CommandLineTest {
     }
 
     @Test
+    void gradnormWritesCsvPngAndSummary(@TempDir Path dir) throws Exception {
+        Path out = dir.resolve("gn");
+        String s = capture(() -> assertEquals(0, Main.run("gradnorm", "--cells", "lstm,momentum-lstm", "--time", "30",
+                "--hidden", "8", "--batch", "4", "--train-steps", "4", "--every", "2", "--match-forget-bias",
+                "--out", out.toString())));
+        assertTrue(s.contains("h first/last") && s.contains("momentum-lstm"), s);
+        java.util.List<String> csv = Files.readAllLines(out.resolve("gradnorm-init.csv"));
+        assertEquals(31, csv.size());
+        assertTrue(csv.get(0).startsWith("t,lstm:dL/dh,lstm:dL/dx,lstm:dL/dc,momentum-lstm:dL/dh"), csv.get(0));
+        java.util.List<String> heat = Files.readAllLines(out.resolve("heatmap-momentum-lstm-h.csv"));
+        assertEquals("t,0,2,4", heat.get(0));
+        assertEquals(31, heat.size());
+        for (String png : new String[] {"gradnorm-init-h.png", "gradnorm-init-x.png", "heatmap-lstm-h.png"}) {
+            assertTrue(Files.size(out.resolve(png)) > 1000, png);
+        }
+    }
+
+    @Test
     void benchPrintsTheResultLine() {
         String s = capture(() -> assertEquals(0, Main.run("bench", "--cell", "sr-lstm-b", "--time", "5", "--batch", "2",
                 "--input", "3", "--hidden", "4", "--reps", "3", "--warmup", "1")));
@@ -63,7 +81,7 @@ class CommandLineTest {
     @Test
     void helpListsEverySubcommandAndBadInputIsReported() {
         String h = capture(() -> assertEquals(0, Main.run("--help")));
-        for (String c : new String[] {"demo", "train", "evaluate", "bench"}) {
+        for (String c : new String[] {"demo", "train", "evaluate", "bench", "gradnorm"}) {
             assertTrue(h.contains(c), h);
         }
         PrintStream oldErr = System.err;
