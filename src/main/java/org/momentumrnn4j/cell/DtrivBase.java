@@ -36,9 +36,7 @@ public final class DtrivBase implements Base {
 
     /** A DTRIV base initialized per {@code config} (spec/cells.md §7.2, spec/dtriv.md §6). */
     public DtrivBase(int inputSize, int hiddenSize, CellConfig config, DataType type) {
-        Validation.size("inputSize", inputSize);
-        Validation.size("hiddenSize", hiddenSize);
-        Validation.floatingType(type);
+        AffineBase.validate(inputSize, hiddenSize, type);
         this.d = inputSize;
         this.hidden = hiddenSize;
         this.type = type;

@@ -180,6 +180,24 @@ public final class GradnormCommand implements Callable<Integer> {
                 Plots.heatmap(out.resolve("heatmap-" + safe + "-h.png"), e.getKey()
                                 + ": ‖∂L/∂h_t‖ over training (clipped to [0, 0.05], rows = first step of each bin)",
                         "iteration", "time step t", cps, rows, binned);
+                // per-step line plots at the first, middle and last checkpoint
+                List<Plots.Series> lines = new ArrayList<>();
+                double[] steps1 = new double[time];
+                for (int t = 0; t < time; t++) {
+                    steps1[t] = t + 1;
+                }
+                for (int c : new int[] {0, cps.length / 2, cps.length - 1}) {
+                    double[] col = new double[time];
+                    for (int t = 0; t < time; t++) {
+                        col[t] = mat[t][c];
+                    }
+                    String label = "iteration " + (long) cps[c];
+                    if (lines.stream().noneMatch(l -> l.name().equals(label))) {
+                        lines.add(new Plots.Series(label, steps1, col));
+                    }
+                }
+                Plots.lines(out.resolve("lines-" + safe + "-h.png"), e.getKey() + ": ‖∂L/∂h_t‖ per step during training",
+                        "time step t", "‖∂L/∂h_t‖ (Frobenius over the probe batch)", lines, Double.NaN, true);
                 System.out.printf("%s: recorded %d checkpoints over %d steps -> %s%n", e.getKey(), cps.length, trainSteps,
                         out.resolve("heatmap-" + safe + "-h.csv"));
             }

@@ -33,21 +33,9 @@ import org.nd4j.linalg.factory.Nd4j;
 /** The 4 dynamics × 3 bases grid (SR in both forms, plus the plain cells): gradients, identities, validation. */
 class CellGridTest {
 
-    /** Every dynamics over every base, small sizes, float64. */
+    /** Every dynamics over every base, small sizes. */
     static List<DriveCell> grid(int d, int h, DataType type, long seed) {
-        List<DriveCell> cells = new ArrayList<>();
-        for (Base.Kind k : Base.Kind.values()) {
-            CellConfig cfg = CellConfig.defaults().withSeed(seed).withSkewInit(CellConfig.SkewInit.HENAFF);
-            cells.add(PlainCell.builder().base(k, d, h).config(cfg).dataType(type).build());
-            cells.add(MomentumCell.builder().base(k, d, h).config(cfg).dataType(type).mu(0.7).stepSize(0.6).build());
-            cells.add(AdamCell.builder().base(k, d, h).config(cfg).dataType(type).mu(0.6).stepSize(0.6).beta(0.3).build());
-            cells.add(RMSPropCell.builder().base(k, d, h).config(cfg).dataType(type).stepSize(0.6).beta(0.9).build());
-            cells.add(SRCell.builder().base(k, d, h).config(cfg).dataType(type).form(SrForm.A_PREACTIVATION_NAG)
-                    .stepSize(0.9).restartPeriod(3).build());
-            cells.add(SRCell.builder().base(k, d, h).config(cfg).dataType(type).form(SrForm.B_TIME_VARYING_MOMENTUM)
-                    .stepSize(0.9).restartPeriod(3).build());
-        }
-        return cells;
+        return org.momentumrnn4j.testing.CellGrid.of(d, h, type, seed, 3);
     }
 
     static Stream<Arguments> gridCells() {

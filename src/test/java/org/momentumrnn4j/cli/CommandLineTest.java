@@ -65,7 +65,7 @@ class CommandLineTest {
         java.util.List<String> heat = Files.readAllLines(out.resolve("heatmap-momentum-lstm-h.csv"));
         assertEquals("t,0,2,4", heat.get(0));
         assertEquals(31, heat.size());
-        for (String png : new String[] {"gradnorm-init-h.png", "gradnorm-init-x.png", "heatmap-lstm-h.png"}) {
+        for (String png : new String[] {"gradnorm-init-h.png", "gradnorm-init-x.png", "heatmap-lstm-h.png", "lines-lstm-h.png"}) {
             assertTrue(Files.size(out.resolve(png)) > 1000, png);
         }
     }

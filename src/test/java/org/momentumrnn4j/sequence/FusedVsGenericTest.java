@@ -45,18 +45,7 @@ class FusedVsGenericTest {
     static final double TOL_F32 = 1e-5;
 
     static List<DriveCell> grid(int d, int h, DataType type) {
-        List<DriveCell> cells = new ArrayList<>();
-        for (Base.Kind k : Base.Kind.values()) {
-            CellConfig cfg = CellConfig.defaults().withSeed(5).withSkewInit(CellConfig.SkewInit.HENAFF);
-            cells.add(PlainCell.builder().base(k, d, h).config(cfg).dataType(type).build());
-            cells.add(MomentumCell.builder().base(k, d, h).config(cfg).dataType(type).mu(0.7).stepSize(0.6).build());
-            cells.add(AdamCell.builder().base(k, d, h).config(cfg).dataType(type).mu(0.6).stepSize(0.6).beta(0.3).build());
-            cells.add(RMSPropCell.builder().base(k, d, h).config(cfg).dataType(type).stepSize(0.6).beta(0.9).build());
-            cells.add(SRCell.builder().base(k, d, h).config(cfg).dataType(type).form(SrForm.A_PREACTIVATION_NAG)
-                    .stepSize(0.9).restartPeriod(3).build());
-            cells.add(SRCell.builder().base(k, d, h).config(cfg).dataType(type).form(SrForm.B_TIME_VARYING_MOMENTUM)
-                    .stepSize(0.9).restartPeriod(4).build());
-        }
+        List<DriveCell> cells = new ArrayList<>(org.momentumrnn4j.testing.CellGrid.of(d, h, type, 5, 4));
         // the vanilla base with the reference's sigmoid too
         cells.add(MomentumCell.builder().vanilla(d, h).config(CellConfig.defaults().withVanillaActivation(
                 CellConfig.Activation.SIGMOID)).dataType(type).mu(0.5).stepSize(0.8).build());
