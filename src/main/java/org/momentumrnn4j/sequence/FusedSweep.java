@@ -498,7 +498,7 @@ final class FusedSweep extends Function {
             dRec = Nd4j.gemm(hPrevAll, dR, true, false);                                   // G_B = Hᵀ δA  [H, H]
         } else {
             dRec = Nd4j.gemm(dR, hPrevAll, true, false);                                   // δU = δRᵀ H  [G, H]
-            dRecBias = dR.sum(true, 0);                                                    // [1, G]
+            dRecBias = columnSums(work, steps * batch, gates, type);                       // δb_h  [1, G]
         }
         hPrevAll.close();
         dR.close();
@@ -571,7 +571,7 @@ final class FusedSweep extends Function {
             grads[t0 + 1] = Nd4j.create(dbMod, new long[] {1, hidden}, DataType.DOUBLE).castTo(type);
             grads[t0 + 2] = dRec;
         } else {
-            grads[t0 + 1] = dG.sum(true, 0);                                               // δb_x  [1, G]
+            grads[t0 + 1] = columnSums(work, steps * batch, gates, type);                  // δb_x  [1, G]
             grads[t0 + 2] = dRec;
             grads[t0 + 3] = dRecBias;
         }
@@ -581,6 +581,18 @@ final class FusedSweep extends Function {
 
     private int inputs() {
         return 1 + numSlots + (kind == Base.Kind.DTRIV ? 3 : 4);
+    }
+
+    /** Σ over the rows of the row-major {@code [rows, cols]} heap matrix, as {@code [1, cols]}. */
+    private static INDArray columnSums(double[] m, int rows, int cols, DataType type) {
+        double[] sums = new double[cols];
+        for (int r = 0; r < rows; r++) {
+            int o = r * cols;
+            for (int j = 0; j < cols; j++) {
+                sums[j] += m[o + j];
+            }
+        }
+        return HeapTransfer.create(sums, 0, type, 1, cols);
     }
 
     private static double[] gradOrZero(INDArray g, int n) {
