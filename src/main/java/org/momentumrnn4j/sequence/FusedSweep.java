@@ -130,8 +130,8 @@ final class FusedSweep extends Function {
         return mask == null || mask[t * batch + b] != 0.0;
     }
 
-    /** What forward leaves for backward. */
-    private static final class Saved {
+    /** What forward leaves for backward; releasing the tape returns its arrays to the pool. */
+    private static final class Saved implements AutoCloseable {
         INDArray xt;          // [T·B, F] time-major input
         double[] work;        // [T·B·G] gates (LSTM) / pre-activations (DTRIV) / unused (vanilla); then δ's
         double[] hs;          // [(T+1)·B·H] h_0..h_T
@@ -143,6 +143,17 @@ final class FusedSweep extends Function {
         INDArray w;           // W [G, F]
         INDArray rec;         // U [G, H] or B [H, H]
         double[] kappa;
+
+        @Override
+        public void close() {
+            HeapPool.give(work, hs, cs, g, vAll, mAll);
+            work = null;
+            hs = null;
+            cs = null;
+            g = null;
+            vAll = null;
+            mAll = null;
+        }
     }
 
     @Override
@@ -162,9 +173,10 @@ final class FusedSweep extends Function {
 
         // input drive for all steps: one GEMM [T·B, F] x [F, G]
         INDArray xt = x.permute(1, 0, 2).dup('c').reshape(steps * (long) batch, in);   // [T·B, F]
-        INDArray gNd = Nd4j.gemm(xt, w, false, true);                                    // [T·B, G]
-        double[] work = HeapTransfer.read(gNd);                                          // g, then D, then gates
-        gNd.close();
+        INDArray gNd = NativeScratch.matrix("gates", type, steps * (long) batch, gates);  // [T·B, G]
+        Nd4j.gemm(xt, w, gNd, false, true, 1.0, 0.0);
+        double[] work = HeapPool.take(steps * bg);                                       // g, then D, then gates
+        HeapTransfer.read(gNd, work, 0);
         if (!dtriv) {
             for (int r = 0; r < steps * batch; r++) {
                 int o = r * gates;
@@ -176,11 +188,11 @@ final class FusedSweep extends Function {
 
         // initial state
         int slot = 1;
-        double[] hs = new double[(steps + 1) * bh];
+        double[] hs = HeapPool.take((steps + 1) * bh);
         HeapTransfer.read(inputs[slot++], hs, 0);
         double[] cs = null;
         if (kind == Base.Kind.LSTM) {
-            cs = new double[(steps + 1) * bh];
+            cs = HeapPool.take((steps + 1) * bh);
             HeapTransfer.read(inputs[slot++], cs, 0);
         }
         double[] v = null;
@@ -214,9 +226,13 @@ final class FusedSweep extends Function {
         } else if (adam()) {
             DriveSpec.Adam a = (DriveSpec.Adam) drive;
             double beta = a.beta();
-            double[] gKeep = sv != null ? work.clone() : null;
-            double[] vAll = sv != null ? new double[steps * bg] : null;
-            double[] mAll = sv != null ? new double[steps * bg] : null;
+            double[] gKeep = null;
+            if (sv != null) {
+                gKeep = HeapPool.take(steps * bg);
+                System.arraycopy(work, 0, gKeep, 0, steps * bg);
+            }
+            double[] vAll = sv != null ? HeapPool.take(steps * bg) : null;
+            double[] mAll = sv != null ? HeapPool.take(steps * bg) : null;
             for (int t = 0; t < steps; t++) {
                 for (int b = 0; b < batch; b++) {
                     int o = t * bg + b * gates;
@@ -253,13 +269,10 @@ final class FusedSweep extends Function {
         final boolean fast = type == DataType.FLOAT;
         HeapTransfer.View hView = HeapTransfer.view(hNd);
         HeapTransfer.View rView = HeapTransfer.view(rNd);
+        StepGemm recurrent = new StepGemm(hNd, rec, rNd, !dtriv);                         // h·B or h·Uᵀ
         for (int t = 0; t < steps; t++) {
             hView.write(hs, t * bh);
-            if (dtriv) {
-                Nd4j.gemm(hNd, rec, rNd, false, false, 1.0, 0.0);                        // h·B
-            } else {
-                Nd4j.gemm(hNd, rec, rNd, false, true, 1.0, 0.0);                         // h·Uᵀ
-            }
+            recurrent.run();
             rView.read(r, 0);
             int ow = t * bg;
             for (int b = 0; b < batch; b++) {
@@ -364,6 +377,7 @@ final class FusedSweep extends Function {
             ctx.setState(sv);
         } else {
             xt.close();
+            HeapPool.give(work, hs, cs);
         }
         return out;
     }
@@ -402,6 +416,7 @@ final class FusedSweep extends Function {
         final boolean fast = type == DataType.FLOAT;
         HeapTransfer.View dRView = HeapTransfer.view(dRNd);
         HeapTransfer.View dHView = HeapTransfer.view(dHNd);
+        StepGemm back = new StepGemm(dRNd, sv.rec, dHNd, dtriv);                          // δr·U or δa·Bᵀ
         double[] dhPrev = new double[bh];
         for (int t = steps - 1; t >= 0; t--) {
             int ow = t * bg;
@@ -474,11 +489,7 @@ final class FusedSweep extends Function {
             }
             // δh_{t−1} = δr_t · U  (DTRIV: δa_t · Bᵀ); masked samples carry δh unchanged
             dRView.write(work, ow);
-            if (dtriv) {
-                Nd4j.gemm(dRNd, sv.rec, dHNd, false, true, 1.0, 0.0);
-            } else {
-                Nd4j.gemm(dRNd, sv.rec, dHNd, false, false, 1.0, 0.0);
-            }
+            back.run();
             dHView.read(dhPrev, 0);
             for (int b = 0; b < batch; b++) {
                 if (active(t, b)) {
@@ -490,8 +501,10 @@ final class FusedSweep extends Function {
         dHNd.close();
 
         // recurrent weight gradients: one GEMM over all steps
-        INDArray hPrevAll = HeapTransfer.create(hs, 0, type, steps * (long) batch, hidden);   // [T·B, H]
-        INDArray dR = HeapTransfer.create(work, 0, type, steps * (long) batch, gates);       // [T·B, G]
+        INDArray hPrevAll = NativeScratch.matrix("hidden", type, steps * (long) batch, hidden);  // [T·B, H]
+        HeapTransfer.write(hs, 0, hPrevAll, null);
+        INDArray dR = NativeScratch.matrix("gates", type, steps * (long) batch, gates);        // [T·B, G]
+        HeapTransfer.write(work, 0, dR, null);
         INDArray dRec;
         INDArray dRecBias = null;
         if (dtriv) {
@@ -500,8 +513,6 @@ final class FusedSweep extends Function {
             dRec = Nd4j.gemm(dR, hPrevAll, true, false);                                   // δU = δRᵀ H  [G, H]
             dRecBias = columnSums(work, steps * batch, gates, type);                       // δb_h  [1, G]
         }
-        hPrevAll.close();
-        dR.close();
 
         // input filters backward: δa → δg in place (spec/cells.md §6.3)
         if (isSrA) {
@@ -548,7 +559,8 @@ final class FusedSweep extends Function {
         }
 
         // input weight gradients and the input gradient: one GEMM each
-        INDArray dG = HeapTransfer.create(work, 0, type, steps * (long) batch, gates);       // [T·B, G]
+        INDArray dG = NativeScratch.matrix("gates", type, steps * (long) batch, gates);        // [T·B, G]
+        HeapTransfer.write(work, 0, dG, null);
         INDArray[] grads = new INDArray[inputs()];
         if (ctx.needsInputGrad(0)) {
             INDArray dXt = Nd4j.gemm(dG, sv.w, false, false);                              // [T·B, F]
@@ -575,7 +587,6 @@ final class FusedSweep extends Function {
             grads[t0 + 2] = dRec;
             grads[t0 + 3] = dRecBias;
         }
-        dG.close();
         return grads;
     }
 

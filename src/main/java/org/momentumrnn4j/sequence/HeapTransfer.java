@@ -35,33 +35,48 @@ final class HeapTransfer {
         return out;
     }
 
-    /** All elements of dense {@code a} into {@code out[off ..]}. */
+    /** All elements of {@code a} (dense, or a contiguous leading slice of a buffer) into {@code out[off ..]}. */
     static void read(INDArray a, double[] out, int off) {
-        INDArray d = dense(a);
+        INDArray d = a.isView() && a.ordering() == 'c' && a.elementWiseStride() == 1 ? a : dense(a);
         int n = (int) d.length();
+        int start = (int) d.offset();
         if (d.dataType() == DataType.DOUBLE) {
-            doubles(d).get(0, out, off, n);
+            doubles(d).get(start, out, off, n);
         } else if (d.dataType() == DataType.FLOAT) {
-            float[] tmp = new float[n];
-            floats(d).get(0, tmp, 0, n);
-            for (int i = 0; i < n; i++) {
-                out[off + i] = tmp[i];
+            FloatBuffer f = floats(d);
+            float[] tmp = new float[Math.min(n, 1 << 16)];
+            for (int done = 0; done < n; done += tmp.length) {
+                int len = Math.min(tmp.length, n - done);
+                f.get(start + done, tmp, 0, len);
+                for (int i = 0; i < len; i++) {
+                    out[off + done + i] = tmp[i];
+                }
             }
         } else {
             throw new IllegalArgumentException("expected FLOAT or DOUBLE, got " + d.dataType());
         }
     }
 
-    /** {@code src[off .. off + length(dst))} into the dense array {@code dst} (created by this package). */
+    /**
+     * {@code src[off .. off + length(dst))} into the contiguous array {@code dst} (created by this package, possibly
+     * a leading slice of a larger buffer); {@code scratch} (FLOAT only) may be null.
+     */
     static void write(double[] src, int off, INDArray dst, float[] scratch) {
         int n = (int) dst.length();
+        long start = dst.offset();
         if (dst.dataType() == DataType.DOUBLE) {
-            doubles(dst).put(0, src, off, n);
+            DoubleBuffer d = dst.data().asNio().order(ByteOrder.nativeOrder()).asDoubleBuffer();
+            d.put((int) start, src, off, n);
         } else {
-            for (int i = 0; i < n; i++) {
-                scratch[i] = (float) src[off + i];
+            FloatBuffer f = dst.data().asNio().order(ByteOrder.nativeOrder()).asFloatBuffer();
+            float[] tmp = scratch != null && scratch.length >= Math.min(n, 1 << 16) ? scratch : new float[Math.min(n, 1 << 16)];
+            for (int done = 0; done < n; done += tmp.length) {
+                int len = Math.min(tmp.length, n - done);
+                for (int i = 0; i < len; i++) {
+                    tmp[i] = (float) src[off + done + i];
+                }
+                f.put((int) start + done, tmp, 0, len);
             }
-            floats(dst).put(0, scratch, 0, n);
         }
     }
 
