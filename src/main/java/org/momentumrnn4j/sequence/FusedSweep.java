@@ -306,19 +306,18 @@ final class FusedSweep extends Function {
                 }
                 switch (kind) {
                     case LSTM -> {
+                        // gate activations in simple per-gate passes (C2 vectorizes these; a fused loop it does not)
                         int hh = hidden;
+                        Pointwise.sigmoidInPlace(a, ob, ob + 2 * hh, fast);                  // i, f
+                        Pointwise.tanhInPlace(a, ob + 2 * hh, ob + 3 * hh, fast);             // ĝ
+                        Pointwise.sigmoidInPlace(a, ob + 3 * hh, ob + 4 * hh, fast);          // o
+                        System.arraycopy(a, ob, work, ow + ob, gates);                       // saved for backward
                         for (int j = 0; j < hh; j++) {
-                            double ig = fast ? Pointwise.sigmoidFast(a[ob + j]) : Pointwise.sigmoid(a[ob + j]);
-                            double fg = fast ? Pointwise.sigmoidFast(a[ob + hh + j]) : Pointwise.sigmoid(a[ob + hh + j]);
-                            double gg = fast ? Pointwise.tanhFast(a[ob + 2 * hh + j]) : Pointwise.tanh(a[ob + 2 * hh + j]);
-                            double og = fast ? Pointwise.sigmoidFast(a[ob + 3 * hh + j]) : Pointwise.sigmoid(a[ob + 3 * hh + j]);
-                            double c = fg * cs[hPrev + j] + ig * gg;
-                            cs[hNext + j] = c;
-                            hs[hNext + j] = og * (fast ? Pointwise.tanhFast(c) : Pointwise.tanh(c));
-                            work[ow + ob + j] = ig;
-                            work[ow + ob + hh + j] = fg;
-                            work[ow + ob + 2 * hh + j] = gg;
-                            work[ow + ob + 3 * hh + j] = og;
+                            cs[hNext + j] = a[ob + hh + j] * cs[hPrev + j] + a[ob + j] * a[ob + 2 * hh + j];
+                        }
+                        Pointwise.tanhInto(cs, hNext, hs, hNext, hh, fast);                  // tanh(c_t)
+                        for (int j = 0; j < hh; j++) {
+                            hs[hNext + j] *= a[ob + 3 * hh + j];                              // h_t = o ⊙ tanh(c_t)
                         }
                     }
                     case VANILLA -> {

@@ -50,6 +50,37 @@ final class Pointwise {
         return 0.5 + 0.5 * tanhFast(0.5 * x);
     }
 
+    /** {@code a[from..to) ← σ(a[from..to))}, the float32-accurate rational form when {@code fast}. */
+    static void sigmoidInPlace(double[] a, int from, int to, boolean fast) {
+        if (fast) {
+            for (int i = from; i < to; i++) {
+                a[i] = sigmoidFast(a[i]);
+            }
+        } else {
+            for (int i = from; i < to; i++) {
+                a[i] = sigmoid(a[i]);
+            }
+        }
+    }
+
+    /** {@code a[from..to) ← tanh(a[from..to))}. */
+    static void tanhInPlace(double[] a, int from, int to, boolean fast) {
+        tanhInto(a, from, a, from, to - from, fast);
+    }
+
+    /** {@code dst[dOff..dOff+n) ← tanh(src[sOff..sOff+n))}. */
+    static void tanhInto(double[] src, int sOff, double[] dst, int dOff, int n, boolean fast) {
+        if (fast) {
+            for (int i = 0; i < n; i++) {
+                dst[dOff + i] = tanhFast(src[sOff + i]);
+            }
+        } else {
+            for (int i = 0; i < n; i++) {
+                dst[dOff + i] = tanh(src[sOff + i]);
+            }
+        }
+    }
+
     /** Real modReLU {@code sign(z)·max(|z| + b, 0)}, {@code sign(0) = 0}. */
     static double modRelu(double z, double b) {
         double m = Math.abs(z) + b;
