@@ -7,7 +7,7 @@ import picocli.CommandLine.Command;
 @Command(name = "momentumrnn", mixinStandardHelpOptions = true, versionProvider = Main.VersionProvider.class,
         description = "MomentumRNN4J: train, evaluate, benchmark and inspect MomentumRNN cells.",
         subcommands = {DemoCommand.class, TrainCommand.class, EvaluateCommand.class, BenchCommand.class,
-                GradnormCommand.class, CommandLine.HelpCommand.class})
+                GradnormCommand.class, ReproduceCommand.class, CommandLine.HelpCommand.class})
 public final class Main implements Runnable {
 
     /** Entry point. */

@@ -1,0 +1,201 @@
+package org.momentumrnn4j.cli;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import org.momentumrnn4j.nn.ModelConfig;
+import org.momentumrnn4j.train.EpochMetrics;
+import org.momentumrnn4j.train.TrainingState;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+
+/**
+ * {@code momentumrnn reproduce EXPERIMENT}: the paper's experiments at CPU scale (spec/tasks.md), one command
+ * each — every cell × seed trained with the same protocol, then a summary table (mean ± std over seeds,
+ * baseline, time to target) in {@code summary.md} and the learning curves as PNG. {@code --smoke} runs a tiny
+ * version of the same protocol in well under a minute.
+ */
+@Command(name = "reproduce", mixinStandardHelpOptions = true,
+        description = "Run a reproduction experiment: copy, adding, adding-750, fmnist-row, fmnist-pixel, dtriv-copy, dtriv-fmnist-row.")
+public final class ReproduceCommand implements Callable<Integer> {
+    @Parameters(index = "0", description = "experiment name")
+    String experiment;
+
+    @Option(names = "--smoke", description = "tiny version of the protocol (seconds), for tests")
+    boolean smoke;
+
+    @Option(names = "--seeds", defaultValue = "0,1,2", split = ",", description = "seeds (default: ${DEFAULT-VALUE})")
+    List<Long> seeds;
+
+    @Option(names = "--data", defaultValue = "/usr/share/datasets/fashion-mnist", description = "IDX folder for the image experiments (default: ${DEFAULT-VALUE})")
+    Path data;
+
+    @Option(names = "--minutes", description = "wall-time budget per cell and seed (default per experiment)")
+    Double minutes;
+
+    @Option(names = "--out", description = "output folder (default: momentumrnn-out/reproduce/<experiment>)")
+    Path out;
+
+    /** One experiment's protocol. */
+    record Protocol(String task, int time, List<String> cells, int hidden, String optimizer, double lr, double lrOrth,
+                    double alpha, int batch, int trainSize, int valSize, int batchesPerEpoch, int epochs,
+                    double minutes, double target, boolean higherIsBetter) {}
+
+    static Protocol protocol(String name, boolean smoke) {
+        List<String> lstms = List.of("lstm", "momentum-lstm", "adam-lstm", "rmsprop-lstm", "sr-lstm-a");
+        List<String> dtrivs = List.of("dtriv", "momentum-dtriv");
+        // LSTM family: RMSprop lr 1e-3, α 0.9, clipping 1.0 (tasks.md §2.2); DTRIV: RMSprop α 0.99, lr_orth lr/10
+        Protocol p = switch (name) {
+            case "copy" -> new Protocol("copy", 200, lstms, 128, "rmsprop", 1e-3, 1e-4, 0.9, 128, 1_000_000, 512, 100, 100_000, 30, 0.5 * 10 * Math.log(8) / 220, false);
+            case "adding" -> new Protocol("adding", 200, lstms, 128, "rmsprop", 1e-3, 1e-4, 0.9, 128, 1_000_000, 1000, 100, 100_000, 30, 0.01, false);
+            case "adding-750" -> new Protocol("adding", 750, lstms, 128, "rmsprop", 1e-3, 1e-4, 0.9, 128, 1_000_000, 1000, 50, 100_000, 30, 0.01, false);
+            case "fmnist-row" -> new Protocol("mnist-row", 28, lstms, 128, "rmsprop", 1e-3, 1e-4, 0.9, 128, 0, 5000, 100_000, 10, 30, 0.85, true);
+            case "fmnist-pixel" -> new Protocol("mnist-pixel", 784, lstms, 128, "rmsprop", 1e-3, 1e-4, 0.9, 128, 0, 5000, 100, 100_000, 30, 0.7, true);
+            case "dtriv-copy" -> new Protocol("copy", 200, dtrivs, 190, "rmsprop", 2e-4, 2e-5, 0.99, 128, 1_000_000, 512, 100, 100_000, 30, 0.5 * 10 * Math.log(8) / 220, false);
+            case "dtriv-fmnist-row" -> new Protocol("mnist-row", 28, dtrivs, 170, "rmsprop", 1e-3, 1e-4, 0.99, 128, 0, 5000, 100_000, 10, 30, 0.85, true);
+            default -> throw new IllegalArgumentException("unknown experiment '" + name + "'; known: copy, adding, adding-750, "
+                    + "fmnist-row, fmnist-pixel, dtriv-copy, dtriv-fmnist-row");
+        };
+        if (!smoke) {
+            return p;
+        }
+        boolean images = p.task().startsWith("mnist");
+        return new Protocol(p.task(), images ? p.time() : Math.min(p.time(), 10), p.cells().subList(0, 2), 16, p.optimizer(),
+                1e-2, 1e-3, p.alpha(), 32, images ? 0 : 2048, images ? 64 : 128, 20, 6, 0.4, p.target(), p.higherIsBetter());
+    }
+
+    @Override
+    public Integer call() throws Exception {
+        Protocol p = protocol(experiment, smoke);
+        Path dir = out != null ? out : Path.of("momentumrnn-out", "reproduce", experiment + (smoke ? "-smoke" : ""));
+        Files.createDirectories(dir);
+        double budget = minutes != null ? minutes : p.minutes();
+        Map<String, List<TrainingState>> results = new LinkedHashMap<>();
+        Experiment.Data d = null;
+        long t0 = System.nanoTime();
+        for (String cell : p.cells()) {
+            for (long seed : seeds) {
+                Experiment ex = experimentFor(p, cell, seed);
+                d = ex.data();
+                ModelConfig cfg = ex.model(cell, d);
+                Path runDir = dir.resolve(cell).resolve("seed-" + seed);
+                TrainingState st = TrainCommand.run(ex, cfg, d, p.epochs(), p.batchesPerEpoch() >= 100_000 ? null
+                        : p.batchesPerEpoch(), Duration.ofMillis((long) (budget * 60_000)), -1, 1, 100, runDir, null,
+                        !smoke).state();
+                results.computeIfAbsent(cell, k -> new ArrayList<>()).add(st);
+                System.out.printf(Locale.ROOT, "%s seed %d: %d iterations, last train %.5f, best validation %s%n", cell, seed,
+                        st.iterations(), last(st).trainLoss(), p.higherIsBetter()
+                                ? String.format(Locale.ROOT, "accuracy %.4f", bestAcc(st)) : String.format(Locale.ROOT, "loss %.5f", st.best()));
+            }
+        }
+        String table = summary(p, results, d.baseline(), (System.nanoTime() - t0) / 1e9);
+        System.out.println();
+        System.out.print(table);
+        org.momentumrnn4j.io.AtomicFiles.write(dir.resolve("summary.md"), "summary",
+                o -> o.write(table.getBytes(java.nio.charset.StandardCharsets.UTF_8)));
+        List<Curves.Run> runs = new ArrayList<>();
+        for (String cell : p.cells()) {
+            runs.add(new Curves.Run(cell, dir.resolve(cell).resolve("seed-" + seeds.get(0))));
+        }
+        Curves.writeLearningCurve(dir.resolve("learning-curves.png"), runs, d.metric(), d.baseline());
+        return 0;
+    }
+
+    private Experiment experimentFor(Protocol p, String cell, long seed) {
+        Experiment ex = new Experiment();
+        ex.task = p.task();
+        ex.data = data;
+        ex.time = p.time();
+        ex.trainSize = p.trainSize();
+        ex.valSize = p.valSize();
+        ex.cell = cell;
+        ex.hidden = p.hidden();
+        ex.layers = 1;
+        ex.referenceCompat = true;
+        ex.optimizer = p.optimizer();
+        ex.lr = p.lr();
+        ex.lrOrth = p.lrOrth();
+        ex.alpha = p.alpha();
+        ex.sgdMomentum = 0.9;
+        ex.clip = 1.0;
+        ex.batch = p.batch();
+        ex.seed = seed;
+        ex.dtype = "float32";
+        return ex;
+    }
+
+    static EpochMetrics last(TrainingState s) {
+        return s.history().get(s.history().size() - 1);
+    }
+
+    static double bestAcc(TrainingState s) {
+        return s.history().stream().mapToDouble(EpochMetrics::validationAccuracy).max().orElse(Double.NaN);
+    }
+
+    /** Seconds until the validation metric first reached the target (NaN if never). */
+    static double timeToTarget(TrainingState s, double target, boolean higher) {
+        double secs = 0;
+        for (EpochMetrics m : s.history()) {
+            secs += m.seconds();
+            double v = higher ? m.validationAccuracy() : m.validationLoss();
+            if (higher ? v >= target : v <= target) {
+                return secs;
+            }
+        }
+        return Double.NaN;
+    }
+
+    private String summary(Protocol p, Map<String, List<TrainingState>> results, double baseline, double wall) {
+        StringBuilder b = new StringBuilder();
+        b.append(String.format(Locale.ROOT, "Experiment %s%s: task %s, T=%d, hidden %d, %s lr %.0e (α %.2f), batch %d, "
+                + "clip 1.0, reference init, seeds %s, %.1f min budget per run, total wall %.0f s%n%n", experiment,
+                smoke ? " (smoke)" : "", p.task(), p.time(), p.hidden(), p.optimizer(), p.lr(), p.alpha(), p.batch(), seeds,
+                minutes != null ? minutes : p.minutes(), wall));
+        String metric = p.higherIsBetter() ? "best val accuracy" : "best val loss";
+        b.append("| cell | iterations (mean) | final train loss | ").append(metric).append(" | time to target (s) |\n");
+        b.append("|---|---|---|---|---|\n");
+        for (var e : results.entrySet()) {
+            double[] it = e.getValue().stream().mapToDouble(TrainingState::iterations).toArray();
+            double[] fin = e.getValue().stream().mapToDouble(s -> last(s).trainLoss()).toArray();
+            double[] best = e.getValue().stream().mapToDouble(s -> p.higherIsBetter() ? bestAcc(s) : s.best()).toArray();
+            double[] ttt = e.getValue().stream().mapToDouble(s -> timeToTarget(s, p.target(), p.higherIsBetter())).toArray();
+            b.append(String.format(Locale.ROOT, "| %s | %.0f | %s | %s | %s |%n", e.getKey(), mean(it), pm(fin), pm(best), pm(ttt)));
+        }
+        if (!Double.isNaN(baseline)) {
+            b.append(String.format(Locale.ROOT, "| baseline (no memory) | – | %.5f | %.5f | – |%n", baseline, baseline));
+        }
+        b.append(String.format(Locale.ROOT, "%ntarget for time-to-target: validation %s %s %.4g%n",
+                p.higherIsBetter() ? "accuracy" : "loss", p.higherIsBetter() ? "≥" : "≤", p.target()));
+        return b.toString();
+    }
+
+    private static double mean(double[] v) {
+        double s = 0;
+        for (double x : v) {
+            s += x;
+        }
+        return s / v.length;
+    }
+
+    private static String pm(double[] v) {
+        long finite = java.util.Arrays.stream(v).filter(Double::isFinite).count();
+        if (finite == 0) {
+            return "–";
+        }
+        double[] f = java.util.Arrays.stream(v).filter(Double::isFinite).toArray();
+        double m = mean(f);
+        double var = 0;
+        for (double x : f) {
+            var += (x - m) * (x - m);
+        }
+        double sd = f.length > 1 ? Math.sqrt(var / (f.length - 1)) : 0;
+        return String.format(Locale.ROOT, "%.4g ± %.2g%s", m, sd, finite < v.length ? " (" + finite + "/" + v.length + " runs)" : "");
+    }
+}
