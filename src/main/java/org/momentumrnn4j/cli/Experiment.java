@@ -101,7 +101,12 @@ public final class Experiment {
 
     /** Training and validation sets, and the baseline loss (NaN when none). */
     record Data(Dataset train, Dataset validation, int inputSize, int outputs, ModelConfig.Head head,
-                double baseline, String metric) {}
+                double baseline, String metric, Dataset test) {
+        Data(Dataset train, Dataset validation, int inputSize, int outputs, ModelConfig.Head head, double baseline,
+             String metric) {
+            this(train, validation, inputSize, outputs, head, baseline, metric, null);
+        }
+    }
 
     Data data() {
         DataType t = dataType();
@@ -125,11 +130,21 @@ public final class Experiment {
                 SequentialImages all = SequentialImages.load(images, labels, mode,
                         task.equals("pmnist") ? Permutation.seeded(784, seed) : null, t);
                 Dataset[] split = Split.trainValidation(all, valSize / (double) all.size(), seed);
+                // the held-out test files (t10k-…), when present, give the test accuracy of the selected model
+                Dataset test = null;
+                if (exists(data, "t10k-images-idx3-ubyte") && exists(data, "t10k-labels-idx1-ubyte")) {
+                    test = SequentialImages.load(find(data, "t10k-images-idx3-ubyte"), find(data, "t10k-labels-idx1-ubyte"),
+                            mode, all.permutation(), t);
+                }
                 return new Data(split[0], split[1], all.features(), SequentialImages.CLASSES, ModelConfig.Head.LAST_STEP,
-                        Double.NaN, "cross-entropy");
+                        Double.NaN, "cross-entropy", test);
             default:
                 throw new IllegalArgumentException("--task must be adding, copy, mnist-row, mnist-pixel or pmnist, got " + task);
         }
+    }
+
+    static boolean exists(Path dir, String base) {
+        return Files.isRegularFile(dir.resolve(base)) || Files.isRegularFile(dir.resolve(base + ".gz"));
     }
 
     /** The IDX file {@code base} or {@code base.gz} in {@code dir}. */

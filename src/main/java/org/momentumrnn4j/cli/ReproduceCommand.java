@@ -78,6 +78,7 @@ public final class ReproduceCommand implements Callable<Integer> {
         Files.createDirectories(dir);
         double budget = minutes != null ? minutes : p.minutes();
         Map<String, List<TrainingState>> results = new LinkedHashMap<>();
+        Map<String, List<Double>> testAcc = new LinkedHashMap<>();
         Experiment.Data d = null;
         long t0 = System.nanoTime();
         for (String cell : p.cells()) {
@@ -86,16 +87,19 @@ public final class ReproduceCommand implements Callable<Integer> {
                 d = ex.data();
                 ModelConfig cfg = ex.model(cell, d);
                 Path runDir = dir.resolve(cell).resolve("seed-" + seed);
-                TrainingState st = TrainCommand.run(ex, cfg, d, p.epochs(), p.batchesPerEpoch() >= 100_000 ? null
-                        : p.batchesPerEpoch(), Duration.ofMillis((long) (budget * 60_000)), -1, 1, 100, runDir, null,
-                        !smoke).state();
+                TrainCommand.Result res = TrainCommand.run(ex, cfg, d, p.epochs(), p.batchesPerEpoch() >= 100_000 ? null
+                        : p.batchesPerEpoch(), Duration.ofMillis((long) (budget * 60_000)), -1, 1, 100, runDir, null, !smoke);
+                TrainingState st = res.state();
+                if (res.test() != null) {
+                    testAcc.computeIfAbsent(cell, k -> new ArrayList<>()).add(res.test()[1]);
+                }
                 results.computeIfAbsent(cell, k -> new ArrayList<>()).add(st);
                 System.out.printf(Locale.ROOT, "%s seed %d: %d iterations, last train %.5f, best validation %s%n", cell, seed,
                         st.iterations(), last(st).trainLoss(), p.higherIsBetter()
                                 ? String.format(Locale.ROOT, "accuracy %.4f", bestAcc(st)) : String.format(Locale.ROOT, "loss %.5f", st.best()));
             }
         }
-        String table = summary(p, results, d.baseline(), (System.nanoTime() - t0) / 1e9);
+        String table = summary(p, results, testAcc, d.baseline(), (System.nanoTime() - t0) / 1e9);
         System.out.println();
         System.out.print(table);
         org.momentumrnn4j.io.AtomicFiles.write(dir.resolve("summary.md"), "summary",
@@ -152,24 +156,29 @@ public final class ReproduceCommand implements Callable<Integer> {
         return Double.NaN;
     }
 
-    private String summary(Protocol p, Map<String, List<TrainingState>> results, double baseline, double wall) {
+    private String summary(Protocol p, Map<String, List<TrainingState>> results, Map<String, List<Double>> testAcc,
+                           double baseline, double wall) {
         StringBuilder b = new StringBuilder();
         b.append(String.format(Locale.ROOT, "Experiment %s%s: task %s, T=%d, hidden %d, %s lr %.0e (α %.2f), batch %d, "
                 + "clip 1.0, reference init, seeds %s, %.1f min budget per run, total wall %.0f s%n%n", experiment,
                 smoke ? " (smoke)" : "", p.task(), p.time(), p.hidden(), p.optimizer(), p.lr(), p.alpha(), p.batch(), seeds,
                 minutes != null ? minutes : p.minutes(), wall));
         String metric = p.higherIsBetter() ? "best val accuracy" : "best val loss";
-        b.append("| cell | iterations (mean) | final train loss | ").append(metric).append(" | time to target (s) |\n");
-        b.append("|---|---|---|---|---|\n");
+        b.append("| cell | iterations (mean) | final train loss | ").append(metric)
+                .append(" | test accuracy (best checkpoint) | time to target (s) |\n");
+        b.append("|---|---|---|---|---|---|\n");
         for (var e : results.entrySet()) {
             double[] it = e.getValue().stream().mapToDouble(TrainingState::iterations).toArray();
             double[] fin = e.getValue().stream().mapToDouble(s -> last(s).trainLoss()).toArray();
             double[] best = e.getValue().stream().mapToDouble(s -> p.higherIsBetter() ? bestAcc(s) : s.best()).toArray();
             double[] ttt = e.getValue().stream().mapToDouble(s -> timeToTarget(s, p.target(), p.higherIsBetter())).toArray();
-            b.append(String.format(Locale.ROOT, "| %s | %.0f | %s | %s | %s |%n", e.getKey(), mean(it), pm(fin), pm(best), pm(ttt)));
+            List<Double> ta = testAcc.getOrDefault(e.getKey(), List.of());
+            String test = ta.isEmpty() ? "–" : pm(ta.stream().mapToDouble(Double::doubleValue).toArray());
+            b.append(String.format(Locale.ROOT, "| %s | %.0f | %s | %s | %s | %s |%n", e.getKey(), mean(it), pm(fin), pm(best),
+                    test, pm(ttt)));
         }
         if (!Double.isNaN(baseline)) {
-            b.append(String.format(Locale.ROOT, "| baseline (no memory) | – | %.5f | %.5f | – |%n", baseline, baseline));
+            b.append(String.format(Locale.ROOT, "| baseline (no memory) | – | %.5f | %.5f | – | – |%n", baseline, baseline));
         }
         b.append(String.format(Locale.ROOT, "%ntarget for time-to-target: validation %s %s %.4g%n",
                 p.higherIsBetter() ? "accuracy" : "loss", p.higherIsBetter() ? "≥" : "≤", p.target()));

@@ -58,6 +58,9 @@ public final class TrainCommand implements Callable<Integer> {
         ModelConfig cfg = ex.model(ex.cell, d);
         Result r = run(ex, cfg, d, epochs, batchesPerEpoch, seconds == null ? null : Duration.ofSeconds(seconds),
                 patience, dtrivK, dtrivM, out, resume, true);
+        if (r.test() != null) {
+            System.out.printf(java.util.Locale.ROOT, "test set (best checkpoint): loss %.5f, accuracy %.4f%n", r.test()[0], r.test()[1]);
+        }
         EpochMetrics last = r.state().history().isEmpty() ? null : r.state().history().get(r.state().history().size() - 1);
         System.out.printf("%s on %s: %d epochs, %d iterations, train %s %.5f, validation %.5f%s%s, best validation %.5f -> %s%n",
                 ex.cell, ex.task, r.state().epochsDone(), r.state().iterations(), d.metric(),
@@ -68,8 +71,8 @@ public final class TrainCommand implements Callable<Integer> {
         return 0;
     }
 
-    /** What a run produced. */
-    record Result(SequenceModel model, TrainingState state) {}
+    /** What a run produced; {@code test} = [loss, accuracy] of the best checkpoint on the test set, or null. */
+    record Result(SequenceModel model, TrainingState state, double[] test) {}
 
     static Result run(Experiment ex, ModelConfig cfg, Experiment.Data d, int epochs, Integer batchesPerEpoch,
                       Duration budget, int patience, int dtrivK, int dtrivM, Path out, Path resume, boolean progress) throws Exception {
@@ -99,6 +102,15 @@ public final class TrainCommand implements Callable<Integer> {
                                              : trainer.resume(resume, d.train(), d.validation());
         Curves.writeLearningCurve(out.resolve("learning-curve.png"), List.of(new Curves.Run(ex.cell, out)),
                 d.metric(), d.baseline());
-        return new Result(model, state);
+        double[] test = null;
+        if (d.test() != null && Files.exists(out.resolve("best.zip"))) {
+            SequenceModel best = org.momentumrnn4j.io.ModelArchive.load(out.resolve("best.zip")).model();
+            test = Trainer.builder(best).optimizer(ex.optimizer(best.paramGroups(ex.lr, ex.lrOrth, 0.0)))
+                    .batchSize(ex.batch).build().evaluate(d.test());
+            String row = String.format(java.util.Locale.ROOT, "test_loss,test_accuracy%n%.8g,%.6f%n", test[0], test[1]);
+            org.momentumrnn4j.io.AtomicFiles.write(out.resolve("test.csv"), "test metrics",
+                    o -> o.write(row.getBytes(java.nio.charset.StandardCharsets.UTF_8)));
+        }
+        return new Result(model, state, test);
     }
 }

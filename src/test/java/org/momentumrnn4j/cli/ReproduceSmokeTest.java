@@ -20,8 +20,13 @@ import org.momentumrnn4j.io.IdxWriter;
 class ReproduceSmokeTest {
 
     static Path images(Path dir) throws Exception {
-        int n = 600;
-        Random r = new Random(3);
+        write(dir, "train", 600, 3);
+        write(dir, "t10k", 200, 4);
+        return dir;
+    }
+
+    private static void write(Path dir, String prefix, int n, long seed) throws Exception {
+        Random r = new Random(seed);
         byte[] px = new byte[n * 28 * 28];
         byte[] labels = new byte[n];
         for (int i = 0; i < n; i++) {
@@ -35,9 +40,8 @@ class ReproduceSmokeTest {
                 }
             }
         }
-        IdxWriter.writeU8(dir.resolve("train-images-idx3-ubyte"), new int[] {n, 28, 28}, px, false);
-        IdxWriter.writeU8(dir.resolve("train-labels-idx1-ubyte"), new int[] {n}, labels, false);
-        return dir;
+        IdxWriter.writeU8(dir.resolve(prefix + "-images-idx3-ubyte"), new int[] {n, 28, 28}, px, false);
+        IdxWriter.writeU8(dir.resolve(prefix + "-labels-idx1-ubyte"), new int[] {n}, labels, false);
     }
 
     @ParameterizedTest
@@ -48,6 +52,8 @@ class ReproduceSmokeTest {
         assertEquals(0, Main.run("reproduce", experiment, "--smoke", "--seeds", "0", "--data", data.toString(),
                 "--out", out.toString()));
         assertTrue(Files.exists(out.resolve("summary.md")));
+        String summary = Files.readString(out.resolve("summary.md"));
+        assertTrue(summary.contains("test accuracy"), summary);
         assertTrue(Files.size(out.resolve("learning-curves.png")) > 1000);
         ReproduceCommand.Protocol p = ReproduceCommand.protocol(experiment, true);
         for (String cell : p.cells()) {
@@ -57,6 +63,11 @@ class ReproduceSmokeTest {
             double last = Double.parseDouble(rows.get(rows.size() - 1).split(",")[2]);
             System.out.printf("smoke %s %s: train loss %.4f -> %.4f over %d epochs%n", experiment, cell, first, last, rows.size() - 1);
             assertTrue(last < first, experiment + " " + cell + ": training loss did not fall (" + first + " -> " + last + ")");
+            if (p.task().startsWith("mnist")) {
+                List<String> test = Files.readAllLines(out.resolve(cell).resolve("seed-0").resolve("test.csv"));
+                double acc = Double.parseDouble(test.get(1).split(",")[1]);
+                assertTrue(acc >= 0 && acc <= 1, "test accuracy " + acc);
+            }
         }
     }
 }
