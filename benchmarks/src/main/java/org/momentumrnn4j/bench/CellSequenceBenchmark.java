@@ -9,7 +9,6 @@ import org.momentumrnn4j.cell.CellConfig;
 import org.momentumrnn4j.cell.dynamics.Cells;
 import org.momentumrnn4j.cell.dynamics.DriveCell;
 import org.momentumrnn4j.cell.dynamics.DriveSpec;
-import org.momentumrnn4j.cell.dynamics.SrForm;
 import org.momentumrnn4j.sequence.RecurrentLayer;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
@@ -60,26 +59,11 @@ public class CellSequenceBenchmark {
     public void setUp() {
         BenchEnvironment.printOnce("CellSequenceBenchmark");
         int[] s = shape.equals("A") ? new int[] {100, 32, 64, 256} : new int[] {784, 32, 1, 128};
-        String[] parts = cell.split("-");
-        String baseName = cell.startsWith("sr-") ? parts[1] : parts[parts.length - 1];
-        Base.Kind kind = switch (baseName) {
-            case "lstm" -> Base.Kind.LSTM;
-            case "dtriv" -> Base.Kind.DTRIV;
-            default -> Base.Kind.VANILLA;
-        };
-        DriveSpec drive;
-        if (cell.startsWith("momentum-")) {
-            drive = new DriveSpec.Momentum(0.6, 0.6);
-        } else if (cell.startsWith("adam-")) {
-            drive = new DriveSpec.Adam(0.6, 0.6, 0.1);
-        } else if (cell.startsWith("rmsprop-")) {
-            drive = new DriveSpec.Adam(0.0, 0.6, 0.9);
-        } else if (cell.startsWith("sr-")) {
-            drive = new DriveSpec.ScheduledRestart(cell.endsWith("-a") ? SrForm.A_PREACTIVATION_NAG
-                    : SrForm.B_TIME_VARYING_MOMENTUM, 1.0, 2);
-        } else {
-            drive = new DriveSpec.Plain();
-        }
+        // the command line's cell names and paper defaults, so that JMH and `momentumrnn bench` time the same cells
+        org.momentumrnn4j.cli.CellNames.Parsed p =
+                org.momentumrnn4j.cli.CellNames.parse(cell, org.momentumrnn4j.cli.CellNames.Hyper.defaults());
+        Base.Kind kind = p.base();
+        DriveSpec drive = p.drive();
         c = Cells.create(kind, s[2], s[3], drive, CellConfig.defaults(), DataType.FLOAT);
         layer = RecurrentLayer.of(c);
         Nd4j.getRandom().setSeed(42);
