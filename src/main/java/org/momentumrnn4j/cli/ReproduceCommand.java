@@ -37,8 +37,16 @@ public final class ReproduceCommand implements Callable<Integer> {
     @Option(names = "--data", defaultValue = "/usr/share/datasets/fashion-mnist", description = "IDX folder for the image experiments (default: ${DEFAULT-VALUE})")
     Path data;
 
-    @Option(names = "--minutes", description = "wall-time budget per cell and seed (default per experiment)")
+    @Option(names = "--epochs", description = "training budget per cell and seed, in epochs (default per experiment; "
+            + "copy and adding epochs are 100 iterations, image epochs one pass over the training part)")
+    Integer epochs;
+
+    @Option(names = "--minutes", description = "wall-time cap per cell and seed (default 30); the epoch budget is the protocol, "
+            + "the cap only stops a run that would exceed it (the summary says when it did)")
     Double minutes;
+
+    @Option(names = "--cells", split = ",", description = "run only these cells of the experiment (default: all)")
+    List<String> cells;
 
     @Option(names = "--out", description = "output folder (default: momentumrnn-out/reproduce/<experiment>)")
     Path out;
@@ -53,13 +61,13 @@ public final class ReproduceCommand implements Callable<Integer> {
         List<String> dtrivs = List.of("dtriv", "momentum-dtriv");
         // LSTM family: RMSprop lr 1e-3, α 0.9, clipping 1.0 (tasks.md §2.2); DTRIV: RMSprop α 0.99, lr_orth lr/10
         Protocol p = switch (name) {
-            case "copy" -> new Protocol("copy", 200, lstms, 128, "rmsprop", 1e-3, 1e-4, 0.9, 128, 1_000_000, 512, 100, 100_000, 30, 0.5 * 10 * Math.log(8) / 220, false);
-            case "adding" -> new Protocol("adding", 200, lstms, 128, "rmsprop", 1e-3, 1e-4, 0.9, 128, 1_000_000, 1000, 100, 100_000, 30, 0.01, false);
-            case "adding-750" -> new Protocol("adding", 750, lstms, 128, "rmsprop", 1e-3, 1e-4, 0.9, 128, 1_000_000, 1000, 50, 100_000, 30, 0.01, false);
-            case "fmnist-row" -> new Protocol("mnist-row", 28, lstms, 128, "rmsprop", 1e-3, 1e-4, 0.9, 128, 0, 5000, 100_000, 10, 30, 0.85, true);
-            case "fmnist-pixel" -> new Protocol("mnist-pixel", 784, lstms, 128, "rmsprop", 1e-3, 1e-4, 0.9, 128, 0, 5000, 100, 100_000, 30, 0.7, true);
-            case "dtriv-copy" -> new Protocol("copy", 200, dtrivs, 190, "rmsprop", 2e-4, 2e-5, 0.99, 128, 1_000_000, 512, 100, 100_000, 30, 0.5 * 10 * Math.log(8) / 220, false);
-            case "dtriv-fmnist-row" -> new Protocol("mnist-row", 28, dtrivs, 170, "rmsprop", 1e-3, 1e-4, 0.99, 128, 0, 5000, 100_000, 10, 30, 0.85, true);
+            case "copy" -> new Protocol("copy", 200, lstms, 128, "rmsprop", 1e-3, 1e-4, 0.9, 128, 1_000_000, 512, 100, 6, 30, 0.5 * 10 * Math.log(8) / 220, false);
+            case "adding" -> new Protocol("adding", 200, lstms, 128, "rmsprop", 1e-3, 1e-4, 0.9, 128, 1_000_000, 1000, 100, 6, 30, 0.01, false);
+            case "adding-750" -> new Protocol("adding", 750, lstms, 128, "rmsprop", 1e-3, 1e-4, 0.9, 128, 1_000_000, 1000, 100, 4, 30, 0.01, false);
+            case "fmnist-row" -> new Protocol("mnist-row", 28, lstms, 128, "rmsprop", 1e-3, 1e-4, 0.9, 128, 0, 5000, 100_000, 5, 30, 0.85, true);
+            case "fmnist-pixel" -> new Protocol("mnist-pixel", 784, lstms, 128, "rmsprop", 1e-3, 1e-4, 0.9, 128, 0, 5000, 100, 3, 30, 0.7, true);
+            case "dtriv-copy" -> new Protocol("copy", 200, dtrivs, 190, "rmsprop", 2e-4, 2e-5, 0.99, 128, 1_000_000, 512, 100, 6, 30, 0.5 * 10 * Math.log(8) / 220, false);
+            case "dtriv-fmnist-row" -> new Protocol("mnist-row", 28, dtrivs, 170, "rmsprop", 1e-3, 1e-4, 0.99, 128, 0, 5000, 100_000, 5, 30, 0.85, true);
             default -> throw new IllegalArgumentException("unknown experiment '" + name + "'; known: copy, adding, adding-750, "
                     + "fmnist-row, fmnist-pixel, dtriv-copy, dtriv-fmnist-row");
         };
@@ -77,17 +85,30 @@ public final class ReproduceCommand implements Callable<Integer> {
         Path dir = out != null ? out : Path.of("momentumrnn-out", "reproduce", experiment + (smoke ? "-smoke" : ""));
         Files.createDirectories(dir);
         double budget = minutes != null ? minutes : p.minutes();
+        int epochBudget = epochs != null ? epochs : p.epochs();
+        if (epochBudget < 1) {
+            throw new IllegalArgumentException("--epochs must be >= 1, got " + epochBudget);
+        }
+        List<String> runCells = p.cells();
+        if (cells != null) {
+            for (String c : cells) {
+                if (!p.cells().contains(c)) {
+                    throw new IllegalArgumentException("--cells: '" + c + "' is not a cell of " + experiment + "; expected some of " + p.cells());
+                }
+            }
+            runCells = p.cells().stream().filter(cells::contains).toList();
+        }
         Map<String, List<TrainingState>> results = new LinkedHashMap<>();
         Map<String, List<Double>> testAcc = new LinkedHashMap<>();
         Experiment.Data d = null;
         long t0 = System.nanoTime();
-        for (String cell : p.cells()) {
+        for (String cell : runCells) {
             for (long seed : seeds) {
                 Experiment ex = experimentFor(p, cell, seed);
                 d = ex.data();
                 ModelConfig cfg = ex.model(cell, d);
                 Path runDir = dir.resolve(cell).resolve("seed-" + seed);
-                TrainCommand.Result res = TrainCommand.run(ex, cfg, d, p.epochs(), p.batchesPerEpoch() >= 100_000 ? null
+                TrainCommand.Result res = TrainCommand.run(ex, cfg, d, epochBudget, p.batchesPerEpoch() >= 100_000 ? null
                         : p.batchesPerEpoch(), Duration.ofMillis((long) (budget * 60_000)), -1, 1, 100, runDir, null, !smoke);
                 TrainingState st = res.state();
                 if (res.test() != null) {
@@ -99,13 +120,13 @@ public final class ReproduceCommand implements Callable<Integer> {
                                 ? String.format(Locale.ROOT, "accuracy %.4f", bestAcc(st)) : String.format(Locale.ROOT, "loss %.5f", st.best()));
             }
         }
-        String table = summary(p, results, testAcc, d.baseline(), (System.nanoTime() - t0) / 1e9);
+        String table = summary(p, epochBudget, results, testAcc, d.baseline(), (System.nanoTime() - t0) / 1e9);
         System.out.println();
         System.out.print(table);
         org.momentumrnn4j.io.AtomicFiles.write(dir.resolve("summary.md"), "summary",
                 o -> o.write(table.getBytes(java.nio.charset.StandardCharsets.UTF_8)));
         List<Curves.Run> runs = new ArrayList<>();
-        for (String cell : p.cells()) {
+        for (String cell : runCells) {
             runs.add(new Curves.Run(cell, dir.resolve(cell).resolve("seed-" + seeds.get(0))));
         }
         Curves.writeLearningCurve(dir.resolve("learning-curves.png"), runs, d.metric(), d.baseline());
@@ -148,37 +169,54 @@ public final class ReproduceCommand implements Callable<Integer> {
         double secs = 0;
         for (EpochMetrics m : s.history()) {
             secs += m.seconds();
-            double v = higher ? m.validationAccuracy() : m.validationLoss();
-            if (higher ? v >= target : v <= target) {
+            if (reached(m, target, higher)) {
                 return secs;
             }
         }
         return Double.NaN;
     }
 
-    private String summary(Protocol p, Map<String, List<TrainingState>> results, Map<String, List<Double>> testAcc,
+    /** Iterations until the validation metric first reached the target (NaN if never); independent of machine load. */
+    static double iterationsToTarget(TrainingState s, double target, boolean higher) {
+        for (EpochMetrics m : s.history()) {
+            if (reached(m, target, higher)) {
+                return m.iterations();
+            }
+        }
+        return Double.NaN;
+    }
+
+    private static boolean reached(EpochMetrics m, double target, boolean higher) {
+        double v = higher ? m.validationAccuracy() : m.validationLoss();
+        return higher ? v >= target : v <= target;
+    }
+
+    private String summary(Protocol p, int epochBudget, Map<String, List<TrainingState>> results, Map<String, List<Double>> testAcc,
                            double baseline, double wall) {
         StringBuilder b = new StringBuilder();
         b.append(String.format(Locale.ROOT, "Experiment %s%s: task %s, T=%d, hidden %d, %s lr %.0e (α %.2f), batch %d, "
-                + "clip 1.0, reference init, seeds %s, %.1f min budget per run, total wall %.0f s%n%n", experiment,
+                + "clip 1.0, reference init, seeds %s, budget %d epochs%s per run (cap %.1f min), total wall %.0f s%n%n", experiment,
                 smoke ? " (smoke)" : "", p.task(), p.time(), p.hidden(), p.optimizer(), p.lr(), p.alpha(), p.batch(), seeds,
+                epochBudget, p.batchesPerEpoch() >= 100_000 ? "" : " × " + p.batchesPerEpoch() + " iterations",
                 minutes != null ? minutes : p.minutes(), wall));
         String metric = p.higherIsBetter() ? "best val accuracy" : "best val loss";
         b.append("| cell | iterations (mean) | final train loss | ").append(metric)
-                .append(" | test accuracy (best checkpoint) | time to target (s) |\n");
-        b.append("|---|---|---|---|---|---|\n");
+                .append(" | test accuracy (best checkpoint) | time to target (s) | iterations to target |\n");
+        b.append("|---|---|---|---|---|---|---|\n");
         for (var e : results.entrySet()) {
             double[] it = e.getValue().stream().mapToDouble(TrainingState::iterations).toArray();
             double[] fin = e.getValue().stream().mapToDouble(s -> last(s).trainLoss()).toArray();
             double[] best = e.getValue().stream().mapToDouble(s -> p.higherIsBetter() ? bestAcc(s) : s.best()).toArray();
             double[] ttt = e.getValue().stream().mapToDouble(s -> timeToTarget(s, p.target(), p.higherIsBetter())).toArray();
+            double[] itt = e.getValue().stream().mapToDouble(s -> iterationsToTarget(s, p.target(), p.higherIsBetter())).toArray();
             List<Double> ta = testAcc.getOrDefault(e.getKey(), List.of());
             String test = ta.isEmpty() ? "–" : pm(ta.stream().mapToDouble(Double::doubleValue).toArray());
-            b.append(String.format(Locale.ROOT, "| %s | %.0f | %s | %s | %s | %s |%n", e.getKey(), mean(it), pm(fin), pm(best),
-                    test, pm(ttt)));
+            long capped = e.getValue().stream().filter(s -> s.history().size() < epochBudget).count();
+            b.append(String.format(Locale.ROOT, "| %s | %.0f%s | %s | %s | %s | %s | %s |%n", e.getKey(), mean(it),
+                    capped > 0 ? " (" + capped + " run(s) stopped by the time cap)" : "", pm(fin), pm(best), test, pm(ttt), pm(itt)));
         }
         if (!Double.isNaN(baseline)) {
-            b.append(String.format(Locale.ROOT, "| baseline (no memory) | – | %.5f | %.5f | – | – |%n", baseline, baseline));
+            b.append(String.format(Locale.ROOT, "| baseline (no memory) | – | %.5f | %.5f | – | – | – |%n", baseline, baseline));
         }
         b.append(String.format(Locale.ROOT, "%ntarget for time-to-target: validation %s %s %.4g%n",
                 p.higherIsBetter() ? "accuracy" : "loss", p.higherIsBetter() ? "≥" : "≤", p.target()));
