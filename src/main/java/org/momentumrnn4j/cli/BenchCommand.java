@@ -60,7 +60,8 @@ public final class BenchCommand implements Callable<Integer> {
         DriveCell c = Cells.create(p.base(), input, hidden, p.drive(), CellConfig.defaults(), type);
         RecurrentLayer layer = RecurrentLayer.of(c);
         INDArray x = Nd4j.rand(type, batch, time, input);
-        System.out.println("# " + ThreadConfig.describe());
+        org.momentumrnn4j.runtime.NativeRuntime.configure();
+        System.out.println("# " + org.momentumrnn4j.runtime.NativeRuntime.describe());
         double[] ms = new double[reps];
         for (int i = -warmup; i < reps; i++) {
             long t0 = System.nanoTime();

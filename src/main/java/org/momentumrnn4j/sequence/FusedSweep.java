@@ -38,6 +38,7 @@ import org.nd4j.linalg.factory.Nd4j;
 final class FusedSweep extends Function {
     static {
         OpRegistry.register("fused_sweep", FusedSweep.class);
+        org.momentumrnn4j.runtime.NativeRuntime.configure();
     }
 
     private final Base.Kind kind;
@@ -339,6 +340,7 @@ final class FusedSweep extends Function {
                 }
             }
         }
+        recurrent.close();
         hNd.close();
         rNd.close();
 
@@ -496,6 +498,7 @@ final class FusedSweep extends Function {
                 }
             }
         }
+        back.close();
         dRNd.close();
         dHNd.close();
 

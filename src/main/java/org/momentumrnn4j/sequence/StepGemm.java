@@ -2,74 +2,124 @@ package org.momentumrnn4j.sequence;
 
 import org.bytedeco.javacpp.DoublePointer;
 import org.bytedeco.javacpp.FloatPointer;
+import org.momentumrnn4j.runtime.NativeRuntime;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.api.ops.OpContext;
+import org.nd4j.linalg.api.ops.impl.reduce.Mmul;
 import org.nd4j.linalg.factory.Nd4j;
 import org.slf4j.LoggerFactory;
 
 /**
- * {@code C = op(A)·op(B)} for the small per-step products of the recurrent loop, called on the arrays' native
- * buffers through OpenBLAS's {@code cblas_?gemm} (the JavaCPP preset nd4j-native already ships). This skips
- * {@code Nd4j.gemm}'s wrapper, which costs 10–60 µs per call — as much as the arithmetic at hidden size 128
- * (shared/perf-notes.md). The pointers are created once per operand; all arrays must be dense c-ordered
- * row-major matrices without offset (the fused sweep creates them so). Where the OpenBLAS preset cannot be
- * loaded (another BLAS build of ND4J), it falls back to {@code Nd4j.gemm}, which computes the same product.
+ * {@code C = A·op(B)} for the small per-step products of the recurrent loop, with the per-call overhead removed
+ * (at hidden size 128 the wrapper of {@code Nd4j.gemm} costs as much as the arithmetic; shared/perf-notes.md).
+ * Two strategies, chosen for the loaded ND4J build:
+ * <ul>
+ *   <li>{@link Strategy#CBLAS} (OpenBLAS builds): {@code cblas_?gemm} called directly on the arrays' native
+ *       buffers through the JavaCPP OpenBLAS preset that nd4j-native already ships;</li>
+ *   <li>{@link Strategy#OP_CONTEXT} (oneDNN builds, or when the preset cannot be loaded): libnd4j's matmul op
+ *       executed on one {@link OpContext} built once per operation, which goes to oneDNN's GEMM and skips the
+ *       op construction and shape bookkeeping of {@code Nd4j.gemm} (measured 112 vs 237 µs median for
+ *       [32,256]×[256,1024] on one core; benchmarks/RESULTS.md).</li>
+ * </ul>
+ * All arrays must be dense c-ordered row-major matrices without offset (the fused sweep creates them so).
+ * The system property {@code momentumrnn4j.stepGemm} ({@code cblas} or {@code context}) forces a strategy, for
+ * benchmarks and tests.
  */
-final class StepGemm {
-    private static final boolean DIRECT = probe();
+final class StepGemm implements AutoCloseable {
+    /** How the product is computed. */
+    enum Strategy { CBLAS, OP_CONTEXT }
 
-    private final INDArray a;
+    static final Strategy DEFAULT = choose();
+
+    /** Tests in this package set this to run the fused sweep with each strategy; null means {@link #DEFAULT}. */
+    static volatile Strategy override;
+
     private final INDArray b;
-    private final INDArray c;
     private final boolean transB;
     private final int m;
     private final int n;
     private final int k;
+    private final Strategy strategy;
     private final Object pa;
     private final Object pb;
     private final Object pc;
+    private final OpContext context;
+    private final Mmul op;
 
-    /** {@code c [m, n] = a [m, k] · (transB ? bᵀ : b)}. */
+    /** {@code c [m, n] = a [m, k] · (transB ? bᵀ : b)} with the default strategy. */
     StepGemm(INDArray a, INDArray b, INDArray c, boolean transB) {
-        this.a = a;
+        this(a, b, c, transB, override != null ? override : DEFAULT);
+    }
+
+    StepGemm(INDArray a, INDArray b, INDArray c, boolean transB, Strategy strategy) {
         this.b = b;
-        this.c = c;
         this.transB = transB;
         this.m = (int) a.size(0);
         this.k = (int) a.size(1);
         this.n = (int) c.size(1);
+        this.strategy = strategy;
         for (INDArray x : new INDArray[] {a, b, c}) {
             if (x.isView() || x.ordering() != 'c' || x.offset() != 0 || x.rank() != 2 || x.dataType() != a.dataType()) {
                 throw new IllegalArgumentException("StepGemm needs dense c-ordered matrices of one type");
             }
         }
-        if (DIRECT) {
+        if (strategy == Strategy.CBLAS) {
             boolean f = a.dataType() == DataType.FLOAT;
             pa = f ? new FloatPointer(a.data().addressPointer()) : new DoublePointer(a.data().addressPointer());
             pb = f ? new FloatPointer(b.data().addressPointer()) : new DoublePointer(b.data().addressPointer());
             pc = f ? new FloatPointer(c.data().addressPointer()) : new DoublePointer(c.data().addressPointer());
+            context = null;
+            op = null;
         } else {
             pa = null;
             pb = null;
             pc = null;
+            context = Nd4j.getExecutioner().buildContext();
+            context.setInputArrays(a, b);
+            context.setOutputArrays(c);
+            context.setIArguments(0, transB ? 1 : 0, 0);                  // transpose x, y, z
+            op = new Mmul();
         }
     }
 
-    private static boolean probe() {
+    private static Strategy choose() {
+        String forced = System.getProperty("momentumrnn4j.stepGemm");
+        if (forced != null) {
+            switch (forced.trim().toLowerCase(java.util.Locale.ROOT)) {
+                case "cblas":
+                    if (!cblasAvailable()) {
+                        throw new IllegalStateException("momentumrnn4j.stepGemm=cblas, but the OpenBLAS preset cannot be loaded");
+                    }
+                    return Strategy.CBLAS;
+                case "context":
+                    return Strategy.OP_CONTEXT;
+                default:
+                    throw new IllegalArgumentException("system property momentumrnn4j.stepGemm: expected cblas or context, got '"
+                            + forced + "'");
+            }
+        }
+        if (NativeRuntime.build() == NativeRuntime.Build.OPENBLAS && cblasAvailable()) {
+            return Strategy.CBLAS;
+        }
+        return Strategy.OP_CONTEXT;
+    }
+
+    static boolean cblasAvailable() {
         try {
             Class.forName("org.bytedeco.openblas.global.openblas");
             org.bytedeco.openblas.global.openblas.blas_get_num_threads();
             return true;
         } catch (Throwable t) {
-            LoggerFactory.getLogger(StepGemm.class).info("OpenBLAS preset unavailable ({}); per-step products use Nd4j.gemm", t.toString());
+            LoggerFactory.getLogger(StepGemm.class).info("OpenBLAS preset unavailable ({}); per-step products use libnd4j's matmul", t.toString());
             return false;
         }
     }
 
     /** Computes the product into {@code c}. */
     void run() {
-        if (!DIRECT) {
-            Nd4j.gemm(a, b, c, false, transB, 1.0, 0.0);
+        if (strategy == Strategy.OP_CONTEXT) {
+            Nd4j.getExecutioner().exec(op, context);
             return;
         }
         int tb = transB ? org.bytedeco.openblas.global.openblas.CblasTrans : org.bytedeco.openblas.global.openblas.CblasNoTrans;
@@ -82,6 +132,17 @@ final class StepGemm {
             org.bytedeco.openblas.global.openblas.cblas_dgemm(org.bytedeco.openblas.global.openblas.CblasRowMajor,
                     org.bytedeco.openblas.global.openblas.CblasNoTrans, tb, m, n, k, 1.0, (DoublePointer) pa, k,
                     (DoublePointer) pb, ldb, 0.0, (DoublePointer) pc, n);
+        }
+    }
+
+    @Override
+    public void close() {
+        if (context != null) {
+            try {
+                context.close();
+            } catch (Exception e) {
+                throw new IllegalStateException("closing the op context", e);
+            }
         }
     }
 }

@@ -26,6 +26,10 @@ import org.momentumrnn4j.optim.Optimizer;
  * else is random, which is what makes resumption exact.
  */
 public final class Trainer {
+    static {
+        org.momentumrnn4j.runtime.NativeRuntime.configure();
+    }
+
     private final SequenceModel model;
     private final Optimizer optimizer;
     private final LrSchedule schedule;

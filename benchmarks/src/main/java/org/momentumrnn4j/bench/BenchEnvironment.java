@@ -41,7 +41,8 @@ public final class BenchEnvironment {
             return;
         }
         printed = true;
-        applyThreadSettings();
+        org.momentumrnn4j.runtime.NativeRuntime.configure();   // the library's own choice, as users get it
+        applyThreadSettings();                                 // then the optional bench.* overrides
         System.out.println(describe(benchmark));
         System.out.flush();
     }
@@ -101,6 +102,7 @@ public final class BenchEnvironment {
                     + env.blasPatchVersion());
             line(sb, "nd4j env elementwiseThreshold", env.elementwiseThreshold());
             line(sb, "nd4j env tadThreshold", env.tadThreshold());
+            line(sb, "momentumrnn4j runtime", org.momentumrnn4j.runtime.NativeRuntime.describe());
             Blas blas = Nd4j.factory().blas();
             line(sb, "blas vendor", blas.getBlasVendor() + " maxThreads=" + blas.getMaxThreads());
             line(sb, "nd4j blasWrapper", Nd4j.getBlasWrapper().getClass().getSimpleName());
