@@ -44,16 +44,21 @@ public final class BenchCommand implements Callable<Integer> {
     @Option(names = "--reps", defaultValue = "7", description = "timed repetitions (default: ${DEFAULT-VALUE})")
     int reps;
 
-    @Option(names = "--warmup", defaultValue = "3", description = "untimed warm-up repetitions (default: ${DEFAULT-VALUE})")
+    @Option(names = "--warmup", defaultValue = "3", description = "untimed warm-up repetitions, at least (default: ${DEFAULT-VALUE})")
     int warmup;
+
+    @Option(names = "--warmup-seconds", defaultValue = "5", description = "keep warming up until this much time has passed "
+            + "(the JIT compiles the kernels over the first seconds; default: ${DEFAULT-VALUE})")
+    double warmupSeconds;
 
     @Option(names = "--forward-only", description = "time the forward pass only (no tape)")
     boolean forwardOnly;
 
     @Override
     public Integer call() {
-        if (reps < 1 || warmup < 0) {
-            throw new IllegalArgumentException("--reps must be >= 1 and --warmup >= 0");
+        if (reps < 1 || warmup < 0 || !(warmupSeconds >= 0)) {
+            throw new IllegalArgumentException("--reps must be >= 1, --warmup >= 0 and --warmup-seconds >= 0; got " + reps
+                    + ", " + warmup + ", " + warmupSeconds);
         }
         DataType type = dtype.equals("float64") ? DataType.DOUBLE : DataType.FLOAT;
         CellNames.Parsed p = CellNames.parse(cell, CellNames.Hyper.defaults());
@@ -62,20 +67,15 @@ public final class BenchCommand implements Callable<Integer> {
         INDArray x = Nd4j.rand(type, batch, time, input);
         org.momentumrnn4j.runtime.NativeRuntime.configure();
         System.out.println("# " + org.momentumrnn4j.runtime.NativeRuntime.describe());
+        long warmEnd = System.nanoTime() + (long) (warmupSeconds * 1e9);
+        for (int i = 0; i < warmup || System.nanoTime() < warmEnd; i++) {
+            once(layer, c, x);
+        }
         double[] ms = new double[reps];
-        for (int i = -warmup; i < reps; i++) {
+        for (int i = 0; i < reps; i++) {
             long t0 = System.nanoTime();
-            if (forwardOnly) {
-                Tape.noGrad(() -> layer.forward(Tensor.constant(x)));
-            } else {
-                c.parameters().values().forEach(Tensor::zeroGrad);
-                try (Tape tape = Tape.open()) {
-                    tape.backward(Ops.sum(layer.forward(Tensor.constant(x)).output()));
-                }
-            }
-            if (i >= 0) {
-                ms[i] = (System.nanoTime() - t0) / 1e6;
-            }
+            once(layer, c, x);
+            ms[i] = (System.nanoTime() - t0) / 1e6;
         }
         double[] sorted = ms.clone();
         Arrays.sort(sorted);
@@ -83,5 +83,16 @@ public final class BenchCommand implements Callable<Integer> {
         System.out.printf("RESULT %s T=%d B=%d I=%d H=%d min_ms=%.1f median_ms=%.1f%n", cell, time, batch, input, hidden,
                 sorted[0], median);
         return 0;
+    }
+
+    private void once(RecurrentLayer layer, DriveCell c, INDArray x) {
+        if (forwardOnly) {
+            Tape.noGrad(() -> layer.forward(Tensor.constant(x)));
+        } else {
+            c.parameters().values().forEach(Tensor::zeroGrad);
+            try (Tape tape = Tape.open()) {
+                tape.backward(Ops.sum(layer.forward(Tensor.constant(x)).output()));
+            }
+        }
     }
 }
