@@ -29,8 +29,12 @@ import org.nd4j.linalg.factory.Nd4j;
  * Adam/RMSProp and SR-B filters are linear scans over it; the recurrent loop does one GEMM
  * {@code [B, H]×[H, G]} per step with the pointwise work in Java loops over heap arrays; weight gradients
  * are one GEMM each after the backward sweep. SR form A keeps its h-dependent state in the loop.
- * Pointwise arithmetic runs in double precision on the heap for both data types; GEMMs run in the
- * layer's data type.
+ * This class is the float64 kernel: pointwise arithmetic in double precision on heap {@code double[]}s, GEMMs
+ * in float64. {@code FusedSweepFloat}, the float32 kernel, is generated from this source by
+ * {@code FloatKernelGenerator} (src/test/java; a test fails when the two differ): the same algorithm on
+ * {@code float[]}s with the float32-accurate rational tanh and sigmoid. Write this file with the generator's
+ * rules in mind: every floating-point value that enters the arithmetic is a {@code double} (casts written
+ * {@code (double)}), heap arrays come from {@link HeapPool#take} and {@link HeapTransfer#readAll}.
  *
  * <p>A masked step (mask 0) leaves every state slot of that sample unchanged and outputs 0; the restart
  * counter k counts time steps for the whole batch.
@@ -49,12 +53,12 @@ final class FusedSweep extends Function {
     private final int in;
     private final int hidden;
     private final int gates;
-    private final double[] mask;       // [T·B] time-major, null = all active
+    private final boolean[] mask;      // [T·B] time-major: step active; null = all active
     private final int firstCounter;
     private final int numSlots;
 
     FusedSweep(Base.Kind kind, DriveSpec drive, CellConfig.Activation activation, int steps, int batch, int in,
-               int hidden, double[] mask, int firstCounter, int numSlots) {
+               int hidden, boolean[] mask, int firstCounter, int numSlots) {
         this.kind = kind;
         this.drive = drive;
         this.activation = activation;
@@ -96,7 +100,7 @@ final class FusedSweep extends Function {
         if (drive instanceof DriveSpec.ScheduledRestart sr) {
             int k = firstCounter;
             for (int t = 1; t <= steps; t++) {
-                kappa[t] = SRCell.kappa(k);
+                kappa[t] = (double) SRCell.kappa(k);
                 k = SRCell.nextCounter(k, sr.restartPeriod());
             }
         }
@@ -106,29 +110,29 @@ final class FusedSweep extends Function {
     /** Per-step scan coefficient of v (μ or κ_t) at step t. */
     private double vCoefficient(double[] kappa, int t) {
         if (drive instanceof DriveSpec.Momentum m) {
-            return m.mu();
+            return (double) m.mu();
         }
         if (drive instanceof DriveSpec.Adam a) {
-            return a.mu();
+            return (double) a.mu();
         }
         return kappa[t];
     }
 
     private double stepSize() {
         if (drive instanceof DriveSpec.Momentum m) {
-            return m.stepSize();
+            return (double) m.stepSize();
         }
         if (drive instanceof DriveSpec.Adam a) {
-            return a.stepSize();
+            return (double) a.stepSize();
         }
         if (drive instanceof DriveSpec.ScheduledRestart sr) {
-            return sr.stepSize();
+            return (double) sr.stepSize();
         }
         return 1.0;
     }
 
     private boolean active(int t, int b) {
-        return mask == null || mask[t * batch + b] != 0.0;
+        return mask == null || mask[t * batch + b];
     }
 
     /** What forward leaves for backward; releasing the tape returns its arrays to the pool. */
@@ -167,8 +171,8 @@ final class FusedSweep extends Function {
         final INDArray w = HeapTransfer.dense(inputs[t0]);
         final boolean dtriv = kind == Base.Kind.DTRIV;
         final INDArray rec = HeapTransfer.dense(inputs[dtriv ? t0 + 2 : t0 + 2]);
-        final double[] bxOrModBias = HeapTransfer.read(inputs[t0 + 1]);
-        final double[] bRec = dtriv ? null : HeapTransfer.read(inputs[t0 + 3]);
+        final double[] bxOrModBias = HeapTransfer.readAll(inputs[t0 + 1]);
+        final double[] bRec = dtriv ? null : HeapTransfer.readAll(inputs[t0 + 3]);
         final double[] kappa = kappas();
         final double s = stepSize();
 
@@ -199,13 +203,14 @@ final class FusedSweep extends Function {
         double[] v = null;
         double[] m = null;
         if (hasDriveState()) {
-            v = HeapTransfer.read(inputs[slot++]);                                       // [B·G] v_0 or p_0
+            v = HeapTransfer.readAll(inputs[slot++]);                                       // [B·G] v_0 or p_0
             if (adam()) {
-                m = HeapTransfer.read(inputs[slot++]);                                   // [B·G] m_0
+                m = HeapTransfer.readAll(inputs[slot++]);                                   // [B·G] m_0
             }
         }
 
-        // input filters as linear scans over the drive: D_t replaces g_t in place
+        // input filters as linear scans over the drive: D_t replaces g_t in place. (Running the momentum scan
+        // inside the recurrent loop, row by row, was measured slower: 21 ms vs 9 ms per batch at T 784.)
         Saved sv = ctx.isRecording() ? new Saved() : null;
         if (drive instanceof DriveSpec.Momentum || (drive instanceof DriveSpec.ScheduledRestart && !srA())) {
             for (int t = 0; t < steps; t++) {
@@ -215,18 +220,13 @@ final class FusedSweep extends Function {
                         System.arraycopy(v, b * gates, work, t * bg + b * gates, gates);
                         continue;
                     }
-                    int o = t * bg + b * gates;
-                    int ov = b * gates;
-                    for (int j = 0; j < gates; j++) {
-                        double vn = c * v[ov + j] + s * work[o + j];
-                        v[ov + j] = vn;
-                        work[o + j] = vn;
-                    }
+                    momentumScan(work, t * bg + b * gates, v, b * gates, gates, c, s);
                 }
             }
         } else if (adam()) {
             DriveSpec.Adam a = (DriveSpec.Adam) drive;
-            double beta = a.beta();
+            double beta = (double) a.beta();
+            double mu = (double) a.mu();
             double[] gKeep = null;
             if (sv != null) {
                 gKeep = HeapPool.take(steps * bg);
@@ -241,11 +241,11 @@ final class FusedSweep extends Function {
                     if (active(t, b)) {
                         for (int j = 0; j < gates; j++) {
                             double gj = work[o + j];
-                            double vn = a.mu() * v[ov + j] + s * gj;
+                            double vn = mu * v[ov + j] + s * gj;
                             double mn = beta * m[ov + j] + (1 - beta) * gj * gj;
                             v[ov + j] = vn;
                             m[ov + j] = mn;
-                            work[o + j] = vn / Math.sqrt(mn + org.momentumrnn4j.cell.dynamics.AdamCell.DELTA);
+                            work[o + j] = vn / Math.sqrt(mn + (double) org.momentumrnn4j.cell.dynamics.AdamCell.DELTA);
                         }
                     }
                     if (vAll != null) {
@@ -289,37 +289,27 @@ final class FusedSweep extends Function {
                     continue;
                 }
                 if (bRec != null) {
-                    for (int j = 0; j < gates; j++) {
-                        r[ob + j] += bRec[j];
-                    }
+                    addTo(r, ob, bRec, 0, gates);
                 }
                 if (isSrA) {
-                    double kap = kappa[t + 1];
-                    for (int j = 0; j < gates; j++) {
-                        double p = r[ob + j] - s * work[ow + ob + j];
-                        a[ob + j] = p + kap * (p - v[ob + j]);
-                        v[ob + j] = p;
-                    }
+                    srAStep(r, ob, work, ow + ob, v, ob, a, ob, gates, s, kappa[t + 1]);
                 } else {
-                    for (int j = 0; j < gates; j++) {
-                        a[ob + j] = work[ow + ob + j] + r[ob + j];
-                    }
+                    sum(a, ob, work, ow + ob, r, ob, gates);
                 }
                 switch (kind) {
                     case LSTM -> {
-                        // gate activations in simple per-gate passes (C2 vectorizes these; a fused loop it does not)
+                        // gate activations in simple per-gate passes in small methods (C2 vectorizes these; a fused
+                        // loop, or a loop inside this large method, it does not)
                         int hh = hidden;
                         Pointwise.sigmoidInPlace(a, ob, ob + 2 * hh, fast);                  // i, f
                         Pointwise.tanhInPlace(a, ob + 2 * hh, ob + 3 * hh, fast);             // ĝ
                         Pointwise.sigmoidInPlace(a, ob + 3 * hh, ob + 4 * hh, fast);          // o
                         System.arraycopy(a, ob, work, ow + ob, gates);                       // saved for backward
-                        for (int j = 0; j < hh; j++) {
-                            cs[hNext + j] = a[ob + hh + j] * cs[hPrev + j] + a[ob + j] * a[ob + 2 * hh + j];
-                        }
-                        Pointwise.tanhInto(cs, hNext, hs, hNext, hh, fast);                  // tanh(c_t)
-                        for (int j = 0; j < hh; j++) {
-                            hs[hNext + j] *= a[ob + 3 * hh + j];                              // h_t = o ⊙ tanh(c_t)
-                        }
+                        System.arraycopy(cs, hPrev, cs, hNext, hh);
+                        lstmCell(cs, hNext, a, ob, hh);                                      // c_t = f c + i ĝ
+                        System.arraycopy(cs, hNext, hs, hNext, hh);
+                        Pointwise.tanhInPlace(hs, hNext, hNext + hh, fast);                  // tanh(c_t)
+                        mulInPlace(hs, hNext, a, ob + 3 * hh, hh);                           // h_t = o ⊙ tanh(c_t)
                     }
                     case VANILLA -> {
                         boolean tanh = activation == CellConfig.Activation.TANH;
@@ -397,7 +387,7 @@ final class FusedSweep extends Function {
         final double[] hs = sv.hs;
         final double[] cs = sv.cs;
 
-        double[] dy = gradOutputs[0] == null ? null : HeapTransfer.read(gradOutputs[0]);   // [B, T, H]
+        double[] dy = gradOutputs[0] == null ? null : HeapTransfer.readAll(gradOutputs[0]);   // [B, T, H]
         int o = 1;
         double[] dh = gradOrZero(gradOutputs[o++], bh);
         double[] dc = kind == Base.Kind.LSTM ? gradOrZero(gradOutputs[o++], bh) : null;
@@ -419,6 +409,8 @@ final class FusedSweep extends Function {
         HeapTransfer.View dHView = HeapTransfer.view(dHNd);
         StepGemm back = new StepGemm(dRNd, sv.rec, dHNd, dtriv);                          // δr·U or δa·Bᵀ
         double[] dhPrev = new double[bh];
+        double[] tc = new double[hidden];
+        double[][] gateScratch = new double[5][hidden];
         for (int t = steps - 1; t >= 0; t--) {
             int ow = t * bg;
             // total gradient reaching h_t: carry + output
@@ -442,21 +434,9 @@ final class FusedSweep extends Function {
                 }
                 switch (kind) {
                     case LSTM -> {
-                        int hh = hidden;
-                        for (int j = 0; j < hh; j++) {
-                            double ig = work[ow + ob + j];
-                            double fg = work[ow + ob + hh + j];
-                            double gg = work[ow + ob + 2 * hh + j];
-                            double og = work[ow + ob + 3 * hh + j];
-                            double tc = fast ? Pointwise.tanhFast(cs[hNext + j]) : Pointwise.tanh(cs[hNext + j]);
-                            double dhj = dh[b * hidden + j];
-                            double dct = dc[b * hidden + j] + dhj * og * (1 - tc * tc);
-                            work[ow + ob + j] = dct * gg * ig * (1 - ig);
-                            work[ow + ob + hh + j] = dct * cs[hPrev + j] * fg * (1 - fg);
-                            work[ow + ob + 2 * hh + j] = dct * ig * (1 - gg * gg);
-                            work[ow + ob + 3 * hh + j] = dhj * tc * og * (1 - og);
-                            dc[b * hidden + j] = dct * fg;
-                        }
+                        System.arraycopy(cs, hNext, tc, 0, hidden);
+                        Pointwise.tanhInPlace(tc, 0, hidden, fast);                           // tanh(c_t)
+                        lstmBackward(work, ow + ob, tc, cs, hPrev, dh, dc, b * hidden, hidden, gateScratch);
                     }
                     case VANILLA -> {
                         boolean tanh = activation == CellConfig.Activation.TANH;
@@ -525,21 +505,15 @@ final class FusedSweep extends Function {
             for (int t = steps - 1; t >= 0; t--) {
                 double c = vCoefficient(kappa, t + 1);
                 for (int b = 0; b < batch; b++) {
-                    int o2 = t * bg + b * gates;
-                    int ov = b * gates;
-                    if (!active(t, b)) {
-                        continue;                                                 // v_t = v_{t−1}: carry passes
-                    }
-                    for (int j = 0; j < gates; j++) {
-                        double dvt = work[o2 + j] + dv[ov + j];
-                        work[o2 + j] = s * dvt;
-                        dv[ov + j] = c * dvt;
+                    if (active(t, b)) {                                       // else v_t = v_{t−1}: the carry passes
+                        momentumScanBackward(work, t * bg + b * gates, dv, b * gates, gates, c, s);
                     }
                 }
             }
         } else if (adam()) {
             DriveSpec.Adam ad = (DriveSpec.Adam) drive;
-            double beta = ad.beta();
+            double beta = (double) ad.beta();
+            double mu = (double) ad.mu();
             for (int t = steps - 1; t >= 0; t--) {
                 for (int b = 0; b < batch; b++) {
                     int o2 = t * bg + b * gates;
@@ -549,11 +523,11 @@ final class FusedSweep extends Function {
                     }
                     for (int j = 0; j < gates; j++) {
                         double da = work[o2 + j];
-                        double q = Math.sqrt(sv.mAll[o2 + j] + org.momentumrnn4j.cell.dynamics.AdamCell.DELTA);
+                        double q = Math.sqrt(sv.mAll[o2 + j] + (double) org.momentumrnn4j.cell.dynamics.AdamCell.DELTA);
                         double dvt = da / q + dv[ov + j];
                         double dmt = -0.5 * da * sv.vAll[o2 + j] / (q * q * q) + dm[ov + j];
                         work[o2 + j] = s * dvt + 2 * (1 - beta) * sv.g[o2 + j] * dmt;
-                        dv[ov + j] = ad.mu() * dvt;
+                        dv[ov + j] = mu * dvt;
                         dm[ov + j] = beta * dmt;
                     }
                 }
@@ -582,7 +556,7 @@ final class FusedSweep extends Function {
         }
         grads[t0] = Nd4j.gemm(dG, sv.xt, true, false);                                     // δW = δGᵀ X  [G, F]
         if (dtriv) {
-            grads[t0 + 1] = Nd4j.create(dbMod, new long[] {1, hidden}, DataType.DOUBLE).castTo(type);
+            grads[t0 + 1] = HeapTransfer.create(dbMod, 0, type, 1, hidden);
             grads[t0 + 2] = dRec;
         } else {
             grads[t0 + 1] = columnSums(work, steps * batch, gates, type);                  // δb_x  [1, G]
@@ -590,6 +564,103 @@ final class FusedSweep extends Function {
             grads[t0 + 3] = dRecBias;
         }
         return grads;
+    }
+
+    /** One step of the momentum scan over a row: {@code v ← c·v + s·g; g ← v} ({@code g = work[o..o+n)}). */
+    private static void momentumScan(double[] work, int o, double[] v, int ov, int n, double c, double s) {
+        for (int j = 0; j < n; j++) {
+            double vn = c * v[ov + j] + s * work[o + j];
+            v[ov + j] = vn;
+            work[o + j] = vn;
+        }
+    }
+
+    /** Its adjoint in place: {@code δv_t = δD_t + δv; δg_t = s·δv_t; δv ← c·δv_t} ({@code δD_t → δg_t} in work). */
+    private static void momentumScanBackward(double[] work, int o, double[] dv, int ov, int n, double c, double s) {
+        for (int j = 0; j < n; j++) {
+            double dvt = work[o + j] + dv[ov + j];
+            work[o + j] = s * dvt;
+            dv[ov + j] = c * dvt;
+        }
+    }
+
+    /** {@code x[xo..xo+n) += y[yo..yo+n)}. */
+    private static void addTo(double[] x, int xo, double[] y, int yo, int n) {
+        for (int j = 0; j < n; j++) {
+            x[xo + j] += y[yo + j];
+        }
+    }
+
+    /** {@code out[oo..oo+n) = x[xo..) + y[yo..)}. */
+    private static void sum(double[] out, int oo, double[] x, int xo, double[] y, int yo, int n) {
+        for (int j = 0; j < n; j++) {
+            out[oo + j] = x[xo + j] + y[yo + j];
+        }
+    }
+
+    /** {@code x[xo..xo+n) *= y[yo..yo+n)}. */
+    private static void mulInPlace(double[] x, int xo, double[] y, int yo, int n) {
+        for (int j = 0; j < n; j++) {
+            x[xo + j] *= y[yo + j];
+        }
+    }
+
+    /** SR form A: {@code p = r − s·g; a = p + κ(p − p_prev); p_prev ← p} over one row. */
+    private static void srAStep(double[] r, int ro, double[] g, int go, double[] p, int po, double[] a, int ao, int n,
+                                double s, double kappa) {
+        for (int j = 0; j < n; j++) {
+            double pj = r[ro + j] - s * g[go + j];
+            a[ao + j] = pj + kappa * (pj - p[po + j]);
+            p[po + j] = pj;
+        }
+    }
+
+    /**
+     * LSTM cell update of one row in place, {@code c ← f ⊙ c + i ⊙ ĝ} with gates {@code a[ob..] = [i, f, ĝ, o]}.
+     * In-place loops (the same index read and written) are what C2 vectorizes; a loop reading one array at one
+     * offset and writing it at another it leaves scalar (measured 5× slower).
+     */
+    private static void lstmCell(double[] cs, int at, double[] a, int ob, int hh) {
+        for (int j = 0; j < hh; j++) {
+            cs[at + j] = a[ob + hh + j] * cs[at + j] + a[ob + j] * a[ob + 2 * hh + j];
+        }
+    }
+
+    /**
+     * LSTM backward of one row: the gate activations {@code work[o..o+4H)} are replaced by the gradients of the
+     * pre-activations, {@code dc} becomes {@code δc_{t−1}}; {@code tc = tanh(c_t)}. The gates are first copied to
+     * the scratch rows {@code g[0..3]} ({@code g[4]} receives δc_t) so that every loop reads other arrays than the
+     * one it writes, which C2 vectorizes.
+     */
+    private static void lstmBackward(double[] work, int o, double[] tc, double[] cs, int hPrev, double[] dh, double[] dc,
+                                     int oh, int hh, double[][] g) {
+        double[] ig = g[0];
+        double[] fg = g[1];
+        double[] gg = g[2];
+        double[] og = g[3];
+        double[] dct = g[4];
+        System.arraycopy(work, o, ig, 0, hh);
+        System.arraycopy(work, o + hh, fg, 0, hh);
+        System.arraycopy(work, o + 2 * hh, gg, 0, hh);
+        System.arraycopy(work, o + 3 * hh, og, 0, hh);
+        for (int j = 0; j < hh; j++) {
+            dct[j] = dc[oh + j] + dh[oh + j] * og[j] * (1 - tc[j] * tc[j]);
+        }
+        for (int j = 0; j < hh; j++) {
+            work[o + j] = dct[j] * gg[j] * ig[j] * (1 - ig[j]);
+        }
+        for (int j = 0; j < hh; j++) {
+            work[o + hh + j] = dct[j] * cs[hPrev + j] * fg[j] * (1 - fg[j]);
+        }
+        for (int j = 0; j < hh; j++) {
+            work[o + 2 * hh + j] = dct[j] * ig[j] * (1 - gg[j] * gg[j]);
+        }
+        for (int j = 0; j < hh; j++) {
+            work[o + 3 * hh + j] = dh[oh + j] * tc[j] * og[j] * (1 - og[j]);
+        }
+        for (int j = 0; j < hh; j++) {
+            dc[oh + j] = dct[j] * fg[j];
+        }
     }
 
     private int inputs() {
@@ -609,6 +680,6 @@ final class FusedSweep extends Function {
     }
 
     private static double[] gradOrZero(INDArray g, int n) {
-        return g == null ? new double[n] : HeapTransfer.read(g);
+        return g == null ? new double[n] : HeapTransfer.readAll(g);
     }
 }

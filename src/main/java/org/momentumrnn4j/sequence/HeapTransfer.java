@@ -8,11 +8,14 @@ import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
 
 /**
- * Bulk copies between ND4J arrays and Java heap {@code double[]}s (the fused kernels compute on the heap,
- * where C2 inlines and vectorizes simple loops). Arrays must be dense c-ordered and not views; FLOAT
- * arrays are widened to / narrowed from double.
+ * Bulk copies between ND4J arrays and Java heap arrays (the fused kernels compute on the heap, where C2 inlines
+ * and vectorizes simple loops): {@code double[]} for the float64 kernel, {@code float[]} for the float32 one.
+ * Arrays must be dense c-ordered and not views (or contiguous leading slices); an array of the other type is
+ * converted element by element.
  */
 final class HeapTransfer {
+    private static final int CHUNK = 1 << 16;
+
     private HeapTransfer() {}
 
     /** A dense c-ordered array with no offset, copying only if needed. */
@@ -28,32 +31,65 @@ final class HeapTransfer {
         return a.data().asNio().order(ByteOrder.nativeOrder()).asFloatBuffer();
     }
 
-    /** All elements of {@code a} into a new heap array. */
-    static double[] read(INDArray a) {
+    private static INDArray contiguous(INDArray a) {
+        INDArray d = a.isView() && a.ordering() == 'c' && a.elementWiseStride() == 1 ? a : dense(a);
+        if (d.dataType() != DataType.DOUBLE && d.dataType() != DataType.FLOAT) {
+            throw new IllegalArgumentException("expected FLOAT or DOUBLE, got " + d.dataType());
+        }
+        return d;
+    }
+
+    /** All elements of {@code a} into a new {@code double[]}. */
+    static double[] readAll(INDArray a) {
         double[] out = new double[(int) a.length()];
+        read(a, out, 0);
+        return out;
+    }
+
+    /** All elements of {@code a} into a new {@code float[]}. */
+    static float[] readAllFloat(INDArray a) {
+        float[] out = new float[(int) a.length()];
         read(a, out, 0);
         return out;
     }
 
     /** All elements of {@code a} (dense, or a contiguous leading slice of a buffer) into {@code out[off ..]}. */
     static void read(INDArray a, double[] out, int off) {
-        INDArray d = a.isView() && a.ordering() == 'c' && a.elementWiseStride() == 1 ? a : dense(a);
+        INDArray d = contiguous(a);
         int n = (int) d.length();
         int start = (int) d.offset();
         if (d.dataType() == DataType.DOUBLE) {
             doubles(d).get(start, out, off, n);
-        } else if (d.dataType() == DataType.FLOAT) {
-            FloatBuffer f = floats(d);
-            float[] tmp = new float[Math.min(n, 1 << 16)];
-            for (int done = 0; done < n; done += tmp.length) {
-                int len = Math.min(tmp.length, n - done);
-                f.get(start + done, tmp, 0, len);
-                for (int i = 0; i < len; i++) {
-                    out[off + done + i] = tmp[i];
-                }
+            return;
+        }
+        FloatBuffer f = floats(d);
+        float[] tmp = new float[Math.min(n, CHUNK)];
+        for (int done = 0; done < n; done += tmp.length) {
+            int len = Math.min(tmp.length, n - done);
+            f.get(start + done, tmp, 0, len);
+            for (int i = 0; i < len; i++) {
+                out[off + done + i] = tmp[i];
             }
-        } else {
-            throw new IllegalArgumentException("expected FLOAT or DOUBLE, got " + d.dataType());
+        }
+    }
+
+    /** All elements of {@code a} (dense, or a contiguous leading slice of a buffer) into {@code out[off ..]}. */
+    static void read(INDArray a, float[] out, int off) {
+        INDArray d = contiguous(a);
+        int n = (int) d.length();
+        int start = (int) d.offset();
+        if (d.dataType() == DataType.FLOAT) {
+            floats(d).get(start, out, off, n);
+            return;
+        }
+        DoubleBuffer b = doubles(d);
+        double[] tmp = new double[Math.min(n, CHUNK)];
+        for (int done = 0; done < n; done += tmp.length) {
+            int len = Math.min(tmp.length, n - done);
+            b.get(start + done, tmp, 0, len);
+            for (int i = 0; i < len; i++) {
+                out[off + done + i] = (float) tmp[i];
+            }
         }
     }
 
@@ -65,22 +101,35 @@ final class HeapTransfer {
         int n = (int) dst.length();
         long start = dst.offset();
         if (dst.dataType() == DataType.DOUBLE) {
-            DoubleBuffer d = dst.data().asNio().order(ByteOrder.nativeOrder()).asDoubleBuffer();
-            d.put((int) start, src, off, n);
-        } else {
-            FloatBuffer f = dst.data().asNio().order(ByteOrder.nativeOrder()).asFloatBuffer();
-            float[] tmp = scratch != null && scratch.length >= Math.min(n, 1 << 16) ? scratch : new float[Math.min(n, 1 << 16)];
-            for (int done = 0; done < n; done += tmp.length) {
-                int len = Math.min(tmp.length, n - done);
-                for (int i = 0; i < len; i++) {
-                    tmp[i] = (float) src[off + done + i];
-                }
-                f.put((int) start + done, tmp, 0, len);
+            doubles(dst).put((int) start, src, off, n);
+            return;
+        }
+        FloatBuffer f = floats(dst);
+        float[] tmp = scratch != null && scratch.length >= Math.min(n, CHUNK) ? scratch : new float[Math.min(n, CHUNK)];
+        for (int done = 0; done < n; done += tmp.length) {
+            int len = Math.min(tmp.length, n - done);
+            for (int i = 0; i < len; i++) {
+                tmp[i] = (float) src[off + done + i];
             }
+            f.put((int) start + done, tmp, 0, len);
         }
     }
 
-    /** A reusable heap view of one dense array: the NIO buffer and the float scratch are created once. */
+    /** {@code src[off .. off + length(dst))} into the contiguous array {@code dst}; {@code unused} is ignored. */
+    static void write(float[] src, int off, INDArray dst, float[] unused) {
+        int n = (int) dst.length();
+        long start = dst.offset();
+        if (dst.dataType() == DataType.FLOAT) {
+            floats(dst).put((int) start, src, off, n);
+            return;
+        }
+        DoubleBuffer b = doubles(dst);
+        for (int i = 0; i < n; i++) {
+            b.put((int) start + i, src[off + i]);
+        }
+    }
+
+    /** A reusable heap view of one dense array: the NIO buffer and the scratch are created once. */
     static View view(INDArray a) {
         return new View(dense(a));
     }
@@ -90,18 +139,17 @@ final class HeapTransfer {
         private final int n;
         private final DoubleBuffer d;
         private final FloatBuffer f;
-        private final float[] scratch;
+        private float[] fScratch;
+        private double[] dScratch;
 
         private View(INDArray a) {
             this.n = (int) a.length();
             if (a.dataType() == DataType.DOUBLE) {
                 d = doubles(a);
                 f = null;
-                scratch = null;
             } else {
                 d = null;
                 f = floats(a);
-                scratch = new float[n];
             }
         }
 
@@ -109,23 +157,59 @@ final class HeapTransfer {
         void write(double[] src, int off) {
             if (d != null) {
                 d.put(0, src, off, n);
-            } else {
-                for (int i = 0; i < n; i++) {
-                    scratch[i] = (float) src[off + i];
-                }
-                f.put(0, scratch, 0, n);
+                return;
             }
+            if (fScratch == null) {
+                fScratch = new float[n];
+            }
+            for (int i = 0; i < n; i++) {
+                fScratch[i] = (float) src[off + i];
+            }
+            f.put(0, fScratch, 0, n);
+        }
+
+        /** {@code src[off .. off + n)} into the array. */
+        void write(float[] src, int off) {
+            if (f != null) {
+                f.put(0, src, off, n);
+                return;
+            }
+            if (dScratch == null) {
+                dScratch = new double[n];
+            }
+            for (int i = 0; i < n; i++) {
+                dScratch[i] = src[off + i];
+            }
+            d.put(0, dScratch, 0, n);
         }
 
         /** The array into {@code out[off .. off + n)}. */
         void read(double[] out, int off) {
             if (d != null) {
                 d.get(0, out, off, n);
-            } else {
-                f.get(0, scratch, 0, n);
-                for (int i = 0; i < n; i++) {
-                    out[off + i] = scratch[i];
-                }
+                return;
+            }
+            if (fScratch == null) {
+                fScratch = new float[n];
+            }
+            f.get(0, fScratch, 0, n);
+            for (int i = 0; i < n; i++) {
+                out[off + i] = fScratch[i];
+            }
+        }
+
+        /** The array into {@code out[off .. off + n)}. */
+        void read(float[] out, int off) {
+            if (f != null) {
+                f.get(0, out, off, n);
+                return;
+            }
+            if (dScratch == null) {
+                dScratch = new double[n];
+            }
+            d.get(0, dScratch, 0, n);
+            for (int i = 0; i < n; i++) {
+                out[off + i] = (float) dScratch[i];
             }
         }
     }
@@ -133,7 +217,14 @@ final class HeapTransfer {
     /** A new array of {@code shape} and {@code type} holding {@code src[off ..]}. */
     static INDArray create(double[] src, int off, DataType type, long... shape) {
         INDArray a = Nd4j.createUninitialized(type, shape);
-        write(src, off, a, type == DataType.FLOAT ? new float[(int) a.length()] : null);
+        write(src, off, a, type == DataType.FLOAT ? new float[(int) Math.min(a.length(), CHUNK)] : null);
+        return a;
+    }
+
+    /** A new array of {@code shape} and {@code type} holding {@code src[off ..]}. */
+    static INDArray create(float[] src, int off, DataType type, long... shape) {
+        INDArray a = Nd4j.createUninitialized(type, shape);
+        write(src, off, a, null);
         return a;
     }
 }

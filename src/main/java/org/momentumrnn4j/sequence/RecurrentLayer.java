@@ -245,9 +245,20 @@ public final class RecurrentLayer {
             inputs.add(p.get("U"));
             inputs.add(p.get("b_h"));
         }
-        FusedSweep sweep = new FusedSweep(base.kind(), spec, dc.config().vanillaActivation(), steps, batch,
-                cell.inputSize(), cell.hiddenSize(), mask == null ? null : mask.timeMajor(), start.counter(),
-                stateSpec.size());
+        boolean[] active = null;
+        if (mask != null) {
+            double[] m = mask.timeMajor();
+            active = new boolean[m.length];
+            for (int i = 0; i < m.length; i++) {
+                active[i] = m[i] != 0.0;
+            }
+        }
+        // float32 layers run the generated float kernel, float64 layers the double one (the same algorithm)
+        org.momentumrnn4j.autograd.Function sweep = x.dataType() == org.nd4j.linalg.api.buffer.DataType.FLOAT
+                ? new FusedSweepFloat(base.kind(), spec, dc.config().vanillaActivation(), steps, batch,
+                        cell.inputSize(), cell.hiddenSize(), active, start.counter(), stateSpec.size())
+                : new FusedSweep(base.kind(), spec, dc.config().vanillaActivation(), steps, batch,
+                        cell.inputSize(), cell.hiddenSize(), active, start.counter(), stateSpec.size());
         Tensor[] outs = sweep.apply(inputs.toArray(new Tensor[0]));
         int k = start.counter();
         if (spec instanceof DriveSpec.ScheduledRestart sr) {
