@@ -320,11 +320,8 @@ final class FusedSweep extends Function {
                         }
                     }
                     case DTRIV -> {
-                        for (int j = 0; j < hidden; j++) {
-                            double z = a[ob + j];
-                            work[ow + ob + j] = z;
-                            hs[hNext + j] = Pointwise.modRelu(z, bxOrModBias[j]);
-                        }
+                        System.arraycopy(a, ob, work, ow + ob, hidden);                      // z_t, saved for backward
+                        modReluRow(a, ob, bxOrModBias, hs, hNext, hidden);
                     }
                     default -> throw new IllegalStateException(kind.toString());
                 }
@@ -446,15 +443,7 @@ final class FusedSweep extends Function {
                             work[ow + ob + j] = dh[b * hidden + j] * deriv;
                         }
                     }
-                    case DTRIV -> {
-                        for (int j = 0; j < hidden; j++) {
-                            double z = work[ow + ob + j];
-                            double on = Math.abs(z) + sv.modBias[j] > 0 ? 1.0 : 0.0;
-                            double dhj = dh[b * hidden + j];
-                            work[ow + ob + j] = z != 0 ? dhj * on : 0.0;
-                            dbMod[j] += dhj * Math.signum(z) * on;
-                        }
-                    }
+                    case DTRIV -> modReluBackwardRow(work, ow + ob, sv.modBias, dh, b * hidden, dbMod, hidden);
                     default -> throw new IllegalStateException(kind.toString());
                 }
                 if (isSrA) {
@@ -581,6 +570,28 @@ final class FusedSweep extends Function {
             double dvt = work[o + j] + dv[ov + j];
             work[o + j] = s * dvt;
             dv[ov + j] = c * dvt;
+        }
+    }
+
+    /** {@code out[oo..oo+n) = modReLU(z[zo..zo+n), b)}. */
+    private static void modReluRow(double[] z, int zo, double[] b, double[] out, int oo, int n) {
+        for (int j = 0; j < n; j++) {
+            out[oo + j] = Pointwise.modRelu(z[zo + j], b[j]);
+        }
+    }
+
+    /**
+     * modReLU backward over one row, in place: {@code work[o..o+n)} holds z and receives δz = δh·[|z| + b > 0]
+     * (0 at z = 0, where sign(z) is 0); {@code δb += δh·sign(z)·[|z| + b > 0]}.
+     */
+    private static void modReluBackwardRow(double[] work, int o, double[] b, double[] dh, int oh, double[] db, int n) {
+        for (int j = 0; j < n; j++) {
+            double z = work[o + j];
+            double sg = Math.signum(z);
+            double on = Math.abs(z) + b[j] > 0 ? 1.0 : 0.0;
+            double g = dh[oh + j] * on;
+            work[o + j] = sg * sg * g;
+            db[j] += g * sg;
         }
     }
 

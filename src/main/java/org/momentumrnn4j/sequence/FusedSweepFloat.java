@@ -300,11 +300,8 @@ final class FusedSweepFloat extends Function {
                         }
                     }
                     case DTRIV -> {
-                        for (int j = 0; j < hidden; j++) {
-                            float z = a[ob + j];
-                            work[ow + ob + j] = z;
-                            hs[hNext + j] = Pointwise.modRelu(z, bxOrModBias[j]);
-                        }
+                        System.arraycopy(a, ob, work, ow + ob, hidden);                      // z_t, saved for backward
+                        modReluRow(a, ob, bxOrModBias, hs, hNext, hidden);
                     }
                     default -> throw new IllegalStateException(kind.toString());
                 }
@@ -426,15 +423,7 @@ final class FusedSweepFloat extends Function {
                             work[ow + ob + j] = dh[b * hidden + j] * deriv;
                         }
                     }
-                    case DTRIV -> {
-                        for (int j = 0; j < hidden; j++) {
-                            float z = work[ow + ob + j];
-                            float on = Math.abs(z) + sv.modBias[j] > 0 ? 1.0f : 0.0f;
-                            float dhj = dh[b * hidden + j];
-                            work[ow + ob + j] = z != 0 ? dhj * on : 0.0f;
-                            dbMod[j] += dhj * Math.signum(z) * on;
-                        }
-                    }
+                    case DTRIV -> modReluBackwardRow(work, ow + ob, sv.modBias, dh, b * hidden, dbMod, hidden);
                     default -> throw new IllegalStateException(kind.toString());
                 }
                 if (isSrA) {
@@ -561,6 +550,28 @@ final class FusedSweepFloat extends Function {
             float dvt = work[o + j] + dv[ov + j];
             work[o + j] = s * dvt;
             dv[ov + j] = c * dvt;
+        }
+    }
+
+    /** {@code out[oo..oo+n) = modReLU(z[zo..zo+n), b)}. */
+    private static void modReluRow(float[] z, int zo, float[] b, float[] out, int oo, int n) {
+        for (int j = 0; j < n; j++) {
+            out[oo + j] = Pointwise.modRelu(z[zo + j], b[j]);
+        }
+    }
+
+    /**
+     * modReLU backward over one row, in place: {@code work[o..o+n)} holds z and receives δz = δh·[|z| + b > 0]
+     * (0 at z = 0, where sign(z) is 0); {@code δb += δh·sign(z)·[|z| + b > 0]}.
+     */
+    private static void modReluBackwardRow(float[] work, int o, float[] b, float[] dh, int oh, float[] db, int n) {
+        for (int j = 0; j < n; j++) {
+            float z = work[o + j];
+            float sg = Math.signum(z);
+            float on = Math.abs(z) + b[j] > 0 ? 1.0f : 0.0f;
+            float g = dh[oh + j] * on;
+            work[o + j] = sg * sg * g;
+            db[j] += g * sg;
         }
     }
 
