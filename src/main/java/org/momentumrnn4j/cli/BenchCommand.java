@@ -54,6 +54,11 @@ public final class BenchCommand implements Callable<Integer> {
     @Option(names = "--forward-only", description = "time the forward pass only (no tape)")
     boolean forwardOnly;
 
+    @Option(names = "--streaming", description = "time one Streamer step (inference, state carried) instead of a sequence, "
+            + "beside one [batch, hidden]x[hidden, gates] GEMM call (Nd4j.gemm into a preallocated output); "
+            + "each repetition is --time steps, times are per step")
+    boolean streaming;
+
     @Override
     public Integer call() {
         if (reps < 1 || warmup < 0 || !(warmupSeconds >= 0)) {
@@ -67,6 +72,9 @@ public final class BenchCommand implements Callable<Integer> {
         INDArray x = Nd4j.rand(type, batch, time, input);
         org.momentumrnn4j.runtime.NativeRuntime.configure();
         System.out.println("# " + org.momentumrnn4j.runtime.NativeRuntime.describe());
+        if (streaming) {
+            return streaming(c, type);
+        }
         long warmEnd = System.nanoTime() + (long) (warmupSeconds * 1e9);
         for (int i = 0; i < warmup || System.nanoTime() < warmEnd; i++) {
             once(layer, c, x);
@@ -83,6 +91,45 @@ public final class BenchCommand implements Callable<Integer> {
         System.out.printf("RESULT %s T=%d B=%d I=%d H=%d min_ms=%.1f median_ms=%.1f%n", cell, time, batch, input, hidden,
                 sorted[0], median);
         return 0;
+    }
+
+    private int streaming(DriveCell c, DataType type) {
+        org.momentumrnn4j.sequence.Streamer streamer = org.momentumrnn4j.sequence.Streamer.of(c);
+        INDArray x = Nd4j.rand(type, batch, input);
+        int gates = c.base().kind() == org.momentumrnn4j.cell.Base.Kind.LSTM ? 4 * hidden : hidden;
+        INDArray h = Nd4j.rand(type, batch, hidden);
+        INDArray u = Nd4j.rand(type, hidden, gates);
+        INDArray out = Nd4j.create(type, batch, gates);
+        org.momentumrnn4j.cell.CellState[] state = {streamer.initialState(batch)};
+        Runnable step = () -> state[0] = streamer.step(x, state[0]).state();
+        Runnable gemm = () -> Nd4j.gemm(h, u, out, false, false, 1.0, 0.0);
+        double[] stepMs = timePerCall(step);
+        double[] gemmMs = timePerCall(gemm);
+        System.out.printf("# one GEMM [%d,%d]x[%d,%d]: min_ms=%.4f median_ms=%.4f%n", batch, hidden, hidden, gates,
+                gemmMs[0], gemmMs[1]);
+        System.out.printf("RESULT %s streaming B=%d I=%d H=%d min_ms=%.4f median_ms=%.4f gemm_median_ms=%.4f ratio=%.2f%n",
+                cell, batch, input, hidden, stepMs[0], stepMs[1], gemmMs[1], stepMs[1] / gemmMs[1]);
+        return 0;
+    }
+
+    /** Min and median per call over {@code reps} repetitions of {@code time} calls, after the warm-up. */
+    private double[] timePerCall(Runnable r) {
+        long warmEnd = System.nanoTime() + (long) (warmupSeconds * 1e9);
+        for (int i = 0; i < warmup || System.nanoTime() < warmEnd; i++) {
+            for (int t = 0; t < time; t++) {
+                r.run();
+            }
+        }
+        double[] ms = new double[reps];
+        for (int i = 0; i < reps; i++) {
+            long t0 = System.nanoTime();
+            for (int t = 0; t < time; t++) {
+                r.run();
+            }
+            ms[i] = (System.nanoTime() - t0) / 1e6 / time;
+        }
+        Arrays.sort(ms);
+        return new double[] {ms[0], reps % 2 == 1 ? ms[reps / 2] : (ms[reps / 2 - 1] + ms[reps / 2]) / 2};
     }
 
     private void once(RecurrentLayer layer, DriveCell c, INDArray x) {

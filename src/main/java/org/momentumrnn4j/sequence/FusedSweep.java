@@ -556,7 +556,7 @@ final class FusedSweep extends Function {
     }
 
     /** One step of the momentum scan over a row: {@code v ← c·v + s·g; g ← v} ({@code g = work[o..o+n)}). */
-    private static void momentumScan(double[] work, int o, double[] v, int ov, int n, double c, double s) {
+    static void momentumScan(double[] work, int o, double[] v, int ov, int n, double c, double s) {
         for (int j = 0; j < n; j++) {
             double vn = c * v[ov + j] + s * work[o + j];
             v[ov + j] = vn;
@@ -574,7 +574,7 @@ final class FusedSweep extends Function {
     }
 
     /** {@code out[oo..oo+n) = modReLU(z[zo..zo+n), b)}. */
-    private static void modReluRow(double[] z, int zo, double[] b, double[] out, int oo, int n) {
+    static void modReluRow(double[] z, int zo, double[] b, double[] out, int oo, int n) {
         for (int j = 0; j < n; j++) {
             out[oo + j] = Pointwise.modRelu(z[zo + j], b[j]);
         }
@@ -596,28 +596,28 @@ final class FusedSweep extends Function {
     }
 
     /** {@code x[xo..xo+n) += y[yo..yo+n)}. */
-    private static void addTo(double[] x, int xo, double[] y, int yo, int n) {
+    static void addTo(double[] x, int xo, double[] y, int yo, int n) {
         for (int j = 0; j < n; j++) {
             x[xo + j] += y[yo + j];
         }
     }
 
     /** {@code out[oo..oo+n) = x[xo..) + y[yo..)}. */
-    private static void sum(double[] out, int oo, double[] x, int xo, double[] y, int yo, int n) {
+    static void sum(double[] out, int oo, double[] x, int xo, double[] y, int yo, int n) {
         for (int j = 0; j < n; j++) {
             out[oo + j] = x[xo + j] + y[yo + j];
         }
     }
 
     /** {@code x[xo..xo+n) *= y[yo..yo+n)}. */
-    private static void mulInPlace(double[] x, int xo, double[] y, int yo, int n) {
+    static void mulInPlace(double[] x, int xo, double[] y, int yo, int n) {
         for (int j = 0; j < n; j++) {
             x[xo + j] *= y[yo + j];
         }
     }
 
     /** SR form A: {@code p = r − s·g; a = p + κ(p − p_prev); p_prev ← p} over one row. */
-    private static void srAStep(double[] r, int ro, double[] g, int go, double[] p, int po, double[] a, int ao, int n,
+    static void srAStep(double[] r, int ro, double[] g, int go, double[] p, int po, double[] a, int ao, int n,
                                 double s, double kappa) {
         for (int j = 0; j < n; j++) {
             double pj = r[ro + j] - s * g[go + j];
@@ -631,7 +631,7 @@ final class FusedSweep extends Function {
      * In-place loops (the same index read and written) are what C2 vectorizes; a loop reading one array at one
      * offset and writing it at another it leaves scalar (measured 5× slower).
      */
-    private static void lstmCell(double[] cs, int at, double[] a, int ob, int hh) {
+    static void lstmCell(double[] cs, int at, double[] a, int ob, int hh) {
         for (int j = 0; j < hh; j++) {
             cs[at + j] = a[ob + hh + j] * cs[at + j] + a[ob + j] * a[ob + 2 * hh + j];
         }

@@ -536,7 +536,7 @@ final class FusedSweepFloat extends Function {
     }
 
     /** One step of the momentum scan over a row: {@code v ← c·v + s·g; g ← v} ({@code g = work[o..o+n)}). */
-    private static void momentumScan(float[] work, int o, float[] v, int ov, int n, float c, float s) {
+    static void momentumScan(float[] work, int o, float[] v, int ov, int n, float c, float s) {
         for (int j = 0; j < n; j++) {
             float vn = c * v[ov + j] + s * work[o + j];
             v[ov + j] = vn;
@@ -554,7 +554,7 @@ final class FusedSweepFloat extends Function {
     }
 
     /** {@code out[oo..oo+n) = modReLU(z[zo..zo+n), b)}. */
-    private static void modReluRow(float[] z, int zo, float[] b, float[] out, int oo, int n) {
+    static void modReluRow(float[] z, int zo, float[] b, float[] out, int oo, int n) {
         for (int j = 0; j < n; j++) {
             out[oo + j] = Pointwise.modRelu(z[zo + j], b[j]);
         }
@@ -576,28 +576,28 @@ final class FusedSweepFloat extends Function {
     }
 
     /** {@code x[xo..xo+n) += y[yo..yo+n)}. */
-    private static void addTo(float[] x, int xo, float[] y, int yo, int n) {
+    static void addTo(float[] x, int xo, float[] y, int yo, int n) {
         for (int j = 0; j < n; j++) {
             x[xo + j] += y[yo + j];
         }
     }
 
     /** {@code out[oo..oo+n) = x[xo..) + y[yo..)}. */
-    private static void sum(float[] out, int oo, float[] x, int xo, float[] y, int yo, int n) {
+    static void sum(float[] out, int oo, float[] x, int xo, float[] y, int yo, int n) {
         for (int j = 0; j < n; j++) {
             out[oo + j] = x[xo + j] + y[yo + j];
         }
     }
 
     /** {@code x[xo..xo+n) *= y[yo..yo+n)}. */
-    private static void mulInPlace(float[] x, int xo, float[] y, int yo, int n) {
+    static void mulInPlace(float[] x, int xo, float[] y, int yo, int n) {
         for (int j = 0; j < n; j++) {
             x[xo + j] *= y[yo + j];
         }
     }
 
     /** SR form A: {@code p = r − s·g; a = p + κ(p − p_prev); p_prev ← p} over one row. */
-    private static void srAStep(float[] r, int ro, float[] g, int go, float[] p, int po, float[] a, int ao, int n,
+    static void srAStep(float[] r, int ro, float[] g, int go, float[] p, int po, float[] a, int ao, int n,
                                 float s, float kappa) {
         for (int j = 0; j < n; j++) {
             float pj = r[ro + j] - s * g[go + j];
@@ -611,7 +611,7 @@ final class FusedSweepFloat extends Function {
      * In-place loops (the same index read and written) are what C2 vectorizes; a loop reading one array at one
      * offset and writing it at another it leaves scalar (measured 5× slower).
      */
-    private static void lstmCell(float[] cs, int at, float[] a, int ob, int hh) {
+    static void lstmCell(float[] cs, int at, float[] a, int ob, int hh) {
         for (int j = 0; j < hh; j++) {
             cs[at + j] = a[ob + hh + j] * cs[at + j] + a[ob + j] * a[ob + 2 * hh + j];
         }

@@ -5,6 +5,7 @@ import org.momentumrnn4j.autograd.Tensor;
 import org.momentumrnn4j.cell.CellState;
 import org.momentumrnn4j.cell.RecurrentCell;
 import org.momentumrnn4j.cell.StepResult;
+import org.momentumrnn4j.cell.dynamics.DriveCell;
 import org.nd4j.linalg.api.ndarray.INDArray;
 
 /**
@@ -17,19 +18,33 @@ import org.nd4j.linalg.api.ndarray.INDArray;
  * }</pre>
  * Per-sequence work of the cell (DTRIV's {@code B}) is done once, when the streamer is created: create a new
  * streamer after the parameters change.
+ *
+ * <p>For the cells of the grid ({@link DriveCell}) a step is one fused kernel (two direct GEMM calls and the
+ * pointwise math on the heap, nothing recorded); other cells run their own step without a tape. Not thread-safe.
  */
 public final class Streamer {
     private final RecurrentCell cell;
     private final RecurrentCell.Stepper stepper;
+    private final boolean fused;
+    private StreamKernel kernel;
 
-    private Streamer(RecurrentCell cell) {
+    private Streamer(RecurrentCell cell, boolean fused) {
         this.cell = cell;
-        this.stepper = Tape.noGrad(cell::begin);
+        this.fused = fused && cell instanceof DriveCell;
+        this.stepper = this.fused ? null : Tape.noGrad(cell::begin);
+        if (this.fused) {
+            kernel = new StreamKernel((DriveCell) cell, 1);                   // copies the parameters now
+        }
     }
 
     /** A streamer for {@code cell} with its current parameters. */
     public static Streamer of(RecurrentCell cell) {
-        return new Streamer(cell);
+        return new Streamer(cell, true);
+    }
+
+    /** The cell's own step without a tape, never the fused kernel (for tests). */
+    static Streamer generic(RecurrentCell cell) {
+        return new Streamer(cell, false);
     }
 
     /** The zero state for {@code batch} streams. */
@@ -42,6 +57,12 @@ public final class Streamer {
 
     /** Advances every stream by one step; {@code x} is {@code [batch, inputSize]}. */
     public Step step(INDArray x, CellState state) {
+        if (fused) {
+            if (x.rank() == 2 && kernel.batch() != x.size(0)) {
+                kernel = kernel.withBatch((int) x.size(0));                  // same (copied) parameters
+            }
+            return kernel.step(x, state);
+        }
         try (Tape.NoGrad ignored = Tape.noGrad()) {
             StepResult r = stepper.step(Tensor.constant(x), state);
             return new Step(r.output().value(), r.state());
