@@ -18,13 +18,23 @@ for shape in A B; do
   for cell in lstm momentum-lstm adam-lstm sr-lstm-a sr-lstm-b; do
     "$here/momentumrnn" bench --cell "$cell" $dims --reps "$reps" 2>/dev/null | grep '^RESULT' | sed "s/^/$shape /" | tee -a "$out"
   done
+  # the plain (OpenBLAS) build of libnd4j, for the oneDNN evaluation (labelled "<cell>@openblas")
+  for cell in lstm momentum-lstm; do
+    MOMENTUMRNN_ONEDNN=0 "$here/momentumrnn" bench --cell "$cell" $dims --reps "$reps" 2>/dev/null | grep '^RESULT' \
+      | sed "s/^RESULT $cell /RESULT $cell@openblas /; s/^/$shape /" | tee -a "$out"
+  done
 done
 "$here/momentumrnn" bench --cell momentum-dtriv --time 100 --batch 32 --input 64 --hidden 256 --reps "$reps" 2>/dev/null \
   | grep '^RESULT' | sed 's/^/A /' | tee -a "$out"
 echo
+echo "streaming inference step (batch 1, hidden 256) beside one [1,256]x[256,1024] GEMM call:"
+for cell in lstm momentum-lstm; do
+  "$here/momentumrnn" bench --cell "$cell" --streaming --batch 1 --input 64 --hidden 256 --time 1000 --reps 9 2>/dev/null | grep '^RESULT'
+done
+echo
 python3 - "$out" <<'PY'
 import re, sys
-rows = [l.split() for l in open(sys.argv[1])]
+rows = [l.split() for l in open(sys.argv[1]) if 'streaming' not in l]
 med = {(r[0], r[2]): float(re.search(r'median_ms=([0-9.]+)', ' '.join(r)).group(1)) for r in rows}
 print(f"{'shape':5} {'implementation':28} {'median ms':>10} {'/ torch.nn.LSTM':>16} {'/ our lstm':>11}")
 for (shape, impl), m in med.items():
