@@ -24,19 +24,27 @@ final class Curves {
             }
             double[][] it = readColumns(r.dir().resolve("iterations.csv"), 2, 3);
             if (it[0].length > 0) {
-                series.add(new Plots.Series(r.name() + " train (smoothed)", it[0], smooth(it[1], 0.98)));
+                int w = Math.max(1, Math.min(50, it[1].length / 20));
+                series.add(new Plots.Series(r.name() + " train (mean of last " + w + ")", it[0], smooth(it[1], w)));
             }
         }
         boolean log = series.stream().allMatch(s -> java.util.Arrays.stream(s.y()).allMatch(v -> v > 0));
         Plots.lines(png, "learning curves", "iteration", metric, series, baseline, log);
     }
 
-    static double[] smooth(double[] y, double a) {
+    /**
+     * Trailing moving average over {@code window} points (fewer at the start). Unlike an exponential average
+     * started at the first value, a large initial loss leaves the curve after {@code window} points.
+     */
+    static double[] smooth(double[] y, int window) {
         double[] s = new double[y.length];
-        double m = Double.NaN;
+        double sum = 0;
         for (int i = 0; i < y.length; i++) {
-            m = Double.isNaN(m) ? y[i] : a * m + (1 - a) * y[i];
-            s[i] = m;
+            sum += y[i];
+            if (i >= window) {
+                sum -= y[i - window];
+            }
+            s[i] = sum / Math.min(i + 1, window);
         }
         return s;
     }

@@ -48,6 +48,9 @@ public final class ReproduceCommand implements Callable<Integer> {
     @Option(names = "--cells", split = ",", description = "run only these cells of the experiment (default: all)")
     List<String> cells;
 
+    @Option(names = "--plot-only", description = "only redraw learning-curves.png from the runs already in the output folder")
+    boolean plotOnly;
+
     @Option(names = "--out", description = "output folder (default: momentumrnn-out/reproduce/<experiment>)")
     Path out;
 
@@ -99,6 +102,22 @@ public final class ReproduceCommand implements Callable<Integer> {
                 }
             }
             runCells = p.cells().stream().filter(cells::contains).toList();
+        }
+        if (plotOnly) {
+            List<Curves.Run> runs = new ArrayList<>();
+            for (String cell : runCells) {
+                Path run = dir.resolve(cell).resolve("seed-" + seeds.get(0));
+                if (Files.isDirectory(run)) {
+                    runs.add(new Curves.Run(cell, run));
+                }
+            }
+            if (runs.isEmpty()) {
+                throw new IllegalArgumentException("--plot-only: no runs under " + dir + " (expected <cell>/seed-" + seeds.get(0) + ")");
+            }
+            Experiment.Data d0 = experimentFor(p, runCells.get(0), seeds.get(0)).data();
+            Curves.writeLearningCurve(dir.resolve("learning-curves.png"), runs, d0.metric(), d0.baseline());
+            System.out.println("wrote " + dir.resolve("learning-curves.png"));
+            return 0;
         }
         Map<String, List<TrainingState>> results = new LinkedHashMap<>();
         Map<String, List<Double>> testAcc = new LinkedHashMap<>();
