@@ -588,7 +588,7 @@ final class FusedSweep extends Function {
         for (int j = 0; j < n; j++) {
             double z = work[o + j];
             double sg = Math.signum(z);
-            double on = Math.abs(z) + b[j] > 0 ? 1.0 : 0.0;
+            double on = Math.signum(Math.max(Math.abs(z) + b[j], 0.0));             // [|z| + b > 0], branch-free
             double g = dh[oh + j] * on;
             work[o + j] = sg * sg * g;
             db[j] += g * sg;

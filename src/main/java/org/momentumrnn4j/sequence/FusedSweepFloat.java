@@ -568,7 +568,7 @@ final class FusedSweepFloat extends Function {
         for (int j = 0; j < n; j++) {
             float z = work[o + j];
             float sg = Math.signum(z);
-            float on = Math.abs(z) + b[j] > 0 ? 1.0f : 0.0f;
+            float on = Math.signum(Math.max(Math.abs(z) + b[j], 0.0f));             // [|z| + b > 0], branch-free
             float g = dh[oh + j] * on;
             work[o + j] = sg * sg * g;
             db[j] += g * sg;
