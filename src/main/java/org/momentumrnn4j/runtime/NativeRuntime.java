@@ -131,7 +131,7 @@ public final class NativeRuntime {
         var env = Nd4j.getEnvironment();
         String classifier = System.getProperty("org.bytedeco.javacpp.platform.extension",
                 System.getProperty("javacpp.platform.extension", ""));
-        return String.format(Locale.ROOT, "nd4j build %s (classifier %s%s), blas %s, threads: libnd4j %d, master %d, "
+        return String.format(Locale.ROOT, "nd4j build %s (platform %s, extension property '%s'), blas %s, threads: libnd4j %d, master %d, "
                         + "blas %d, config '%s'; OMP_NUM_THREADS=%s, OPENBLAS_NUM_THREADS=%s, OPENBLAS_CORETYPE=%s, cores %d",
                 build(), org.bytedeco.javacpp.Loader.getPlatform(), classifier, Nd4j.factory().blas().getBlasVendor(),
                 env.maxThreads(), env.maxMasterThreads(), Nd4j.factory().blas().getMaxThreads(),
