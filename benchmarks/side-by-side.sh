@@ -11,6 +11,8 @@ here="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 reps="${1:-7}"
 baseline="${PYTORCH_BASELINE:-$here/../shared/bench/pytorch_baseline.py}"
 out="$(mktemp)"
+# the native build and thread configuration MomentumRNN4J runs with
+"$here/momentumrnn" bench --cell lstm --time 2 --batch 1 --input 1 --hidden 2 --reps 1 --warmup-seconds 0 2>/dev/null | grep '^# nd4j'
 for shape in A B; do
   env -u OPENBLAS_CORETYPE -u OPENBLAS_L2_SIZE OPENBLAS_NUM_THREADS=2 LD_LIBRARY_PATH=/usr/lib/x86_64-linux-gnu/openblas-pthread \
     /usr/bin/python3 "$baseline" --shape "$shape" --reps "$reps" | grep '^RESULT' | sed "s/^/$shape /" | tee -a "$out"
