@@ -239,14 +239,7 @@ final class FusedSweep extends Function {
                     int o = t * bg + b * gates;
                     int ov = b * gates;
                     if (active(t, b)) {
-                        for (int j = 0; j < gates; j++) {
-                            double gj = work[o + j];
-                            double vn = mu * v[ov + j] + s * gj;
-                            double mn = beta * m[ov + j] + (1 - beta) * gj * gj;
-                            v[ov + j] = vn;
-                            m[ov + j] = mn;
-                            work[o + j] = vn / Math.sqrt(mn + (double) org.momentumrnn4j.cell.dynamics.AdamCell.DELTA);
-                        }
+                        adamScan(work, o, v, ov, m, ov, gates, mu, s, beta);
                     }
                     if (vAll != null) {
                         System.arraycopy(v, ov, vAll, o, gates);
@@ -561,6 +554,22 @@ final class FusedSweep extends Function {
             double vn = c * v[ov + j] + s * work[o + j];
             v[ov + j] = vn;
             work[o + j] = vn;
+        }
+    }
+
+    /**
+     * One Adam/RMSProp filter step of a row in place: {@code v ← μ·v + s·g; m ← β·m + (1−β)·g²; g ← v/√(m + δ)}
+     * ({@code g} in work, v and m the state rows).
+     */
+    static void adamScan(double[] work, int o, double[] v, int ov, double[] m, int om, int n, double mu, double s,
+                         double beta) {
+        for (int j = 0; j < n; j++) {
+            double gj = work[o + j];
+            double vn = mu * v[ov + j] + s * gj;
+            double mn = beta * m[om + j] + (1 - beta) * gj * gj;
+            v[ov + j] = vn;
+            m[om + j] = mn;
+            work[o + j] = vn / Math.sqrt(mn + (double) org.momentumrnn4j.cell.dynamics.AdamCell.DELTA);
         }
     }
 

@@ -219,14 +219,7 @@ final class FusedSweepFloat extends Function {
                     int o = t * bg + b * gates;
                     int ov = b * gates;
                     if (active(t, b)) {
-                        for (int j = 0; j < gates; j++) {
-                            float gj = work[o + j];
-                            float vn = mu * v[ov + j] + s * gj;
-                            float mn = beta * m[ov + j] + (1 - beta) * gj * gj;
-                            v[ov + j] = vn;
-                            m[ov + j] = mn;
-                            work[o + j] = vn / (float) Math.sqrt(mn + (float) org.momentumrnn4j.cell.dynamics.AdamCell.DELTA);
-                        }
+                        adamScan(work, o, v, ov, m, ov, gates, mu, s, beta);
                     }
                     if (vAll != null) {
                         System.arraycopy(v, ov, vAll, o, gates);
@@ -541,6 +534,22 @@ final class FusedSweepFloat extends Function {
             float vn = c * v[ov + j] + s * work[o + j];
             v[ov + j] = vn;
             work[o + j] = vn;
+        }
+    }
+
+    /**
+     * One Adam/RMSProp filter step of a row in place: {@code v ← μ·v + s·g; m ← β·m + (1−β)·g²; g ← v/√(m + δ)}
+     * ({@code g} in work, v and m the state rows).
+     */
+    static void adamScan(float[] work, int o, float[] v, int ov, float[] m, int om, int n, float mu, float s,
+                         float beta) {
+        for (int j = 0; j < n; j++) {
+            float gj = work[o + j];
+            float vn = mu * v[ov + j] + s * gj;
+            float mn = beta * m[om + j] + (1 - beta) * gj * gj;
+            v[ov + j] = vn;
+            m[om + j] = mn;
+            work[o + j] = vn / (float) Math.sqrt(mn + (float) org.momentumrnn4j.cell.dynamics.AdamCell.DELTA);
         }
     }
 

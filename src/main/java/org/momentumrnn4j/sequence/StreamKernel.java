@@ -7,7 +7,6 @@ import org.momentumrnn4j.cell.CellConfig;
 import org.momentumrnn4j.cell.CellState;
 import org.momentumrnn4j.cell.DtrivBase;
 import org.momentumrnn4j.cell.StateSpec;
-import org.momentumrnn4j.cell.dynamics.AdamCell;
 import org.momentumrnn4j.cell.dynamics.DriveCell;
 import org.momentumrnn4j.cell.dynamics.DriveSpec;
 import org.momentumrnn4j.cell.dynamics.SRCell;
@@ -25,9 +24,11 @@ import org.nd4j.linalg.factory.Nd4j;
  * slot for the result. It computes the function of the cell's own step, which the tests hold it to.
  *
  * <p>Parameters are copied when the kernel is created (and DTRIV's {@code B} evaluated): create a new streamer
- * after training changes them. Not thread-safe: one kernel per thread.
+ * after training changes them. Not thread-safe: one kernel per thread. {@link #close()} frees the per-batch native
+ * buffers and op contexts at once (the parameter copies are shared with {@link #withBatch} kernels and freed by
+ * {@link #closeParameters()}).
  */
-final class StreamKernel {
+final class StreamKernel implements AutoCloseable {
     private final DriveCell cell;
     private final Base.Kind kind;
     private final DriveSpec drive;
@@ -129,6 +130,27 @@ final class StreamKernel {
         return batch;
     }
 
+    /** Frees this kernel's per-batch buffers and GEMM contexts; the copied parameters stay (see {@link #withBatch}). */
+    @Override
+    public void close() {
+        inputGemm.close();
+        recurrentGemm.close();
+        for (INDArray buffer : new INDArray[] {xNd, hNd, gNd, rNd}) {
+            if (!buffer.wasClosed()) {
+                buffer.close();
+            }
+        }
+    }
+
+    /** Frees the copied parameters; call after {@link #close()} of the last kernel that uses them. */
+    void closeParameters() {
+        for (INDArray p : new INDArray[] {w, rec}) {
+            if (!p.wasClosed()) {
+                p.close();
+            }
+        }
+    }
+
     /** One step from {@code state} ({@code x [batch, in]}); returns {@code h_t} and the next state. */
     Streamer.Step step(INDArray input, CellState state) {
         if (input.rank() != 2 || input.size(0) != batch || input.size(1) != in) {
@@ -219,15 +241,8 @@ final class StreamKernel {
             FusedSweep.momentumScan(g, ob, v, ob, gates, mo.mu(), mo.stepSize());
             FusedSweep.sum(a, ob, g, ob, r, ob, gates);
         } else if (drive instanceof DriveSpec.Adam ad) {
-            double beta = ad.beta();
-            for (int j = 0; j < gates; j++) {
-                double gj = g[ob + j];
-                double vn = ad.mu() * v[ob + j] + ad.stepSize() * gj;
-                double mn = beta * m[ob + j] + (1 - beta) * gj * gj;
-                v[ob + j] = vn;
-                m[ob + j] = mn;
-                a[ob + j] = vn / Math.sqrt(mn + AdamCell.DELTA) + r[ob + j];
-            }
+            FusedSweep.adamScan(g, ob, v, ob, m, ob, gates, ad.mu(), ad.stepSize(), ad.beta());
+            FusedSweep.sum(a, ob, g, ob, r, ob, gates);
         } else if (drive instanceof DriveSpec.ScheduledRestart sr) {
             if (sr.form() == SrForm.A_PREACTIVATION_NAG) {
                 FusedSweep.srAStep(r, ob, g, ob, v, ob, a, ob, gates, sr.stepSize(), kappa);

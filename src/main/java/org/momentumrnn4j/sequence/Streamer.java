@@ -21,12 +21,16 @@ import org.nd4j.linalg.api.ndarray.INDArray;
  *
  * <p>For the cells of the grid ({@link DriveCell}) a step is one fused kernel (two direct GEMM calls and the
  * pointwise math on the heap, nothing recorded); other cells run their own step without a tape. Not thread-safe.
+ *
+ * <p>The fused kernel holds native buffers (the copied parameters, one step's inputs and products): {@link #close()}
+ * frees them at once, otherwise the garbage collector does. A closed streamer refuses to step.
  */
-public final class Streamer {
+public final class Streamer implements AutoCloseable {
     private final RecurrentCell cell;
     private final RecurrentCell.Stepper stepper;
     private final boolean fused;
     private StreamKernel kernel;
+    private boolean closed;
 
     private Streamer(RecurrentCell cell, boolean fused) {
         this.cell = cell;
@@ -57,9 +61,14 @@ public final class Streamer {
 
     /** Advances every stream by one step; {@code x} is {@code [batch, inputSize]}. */
     public Step step(INDArray x, CellState state) {
+        if (closed) {
+            throw new IllegalStateException("this streamer was closed");
+        }
         if (fused) {
-            if (x.rank() == 2 && kernel.batch() != x.size(0)) {
+            if (x.rank() == 2 && x.size(0) >= 1 && kernel.batch() != x.size(0)) {
+                StreamKernel old = kernel;
                 kernel = kernel.withBatch((int) x.size(0));                  // same (copied) parameters
+                old.close();
             }
             return kernel.step(x, state);
         }
@@ -67,5 +76,15 @@ public final class Streamer {
             StepResult r = stepper.step(Tensor.constant(x), state);
             return new Step(r.output().value(), r.state());
         }
+    }
+
+    /** Frees the fused kernel's native buffers now; later calls to {@link #step} throw. Idempotent. */
+    @Override
+    public void close() {
+        if (!closed && kernel != null) {
+            kernel.close();
+            kernel.closeParameters();
+        }
+        closed = true;
     }
 }

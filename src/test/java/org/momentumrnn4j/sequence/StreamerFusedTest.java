@@ -93,4 +93,20 @@ class StreamerFusedTest {
                 () -> s.step(FusedVsGenericTest.gaussian(1, DataType.FLOAT, 3, 3), st));
         assertTrue(e2.getMessage().contains("state batch must be 3, got 2"), e2.getMessage());
     }
+
+    @Test
+    void aClosedStreamerRefusesToStepAndClosingTwiceIsHarmless() {
+        DriveCell cell = FusedVsGenericTest.grid(3, 4, DataType.FLOAT).get(0);
+        Streamer s = Streamer.of(cell);
+        CellState st = s.initialState(2);
+        INDArray x = FusedVsGenericTest.gaussian(1, DataType.FLOAT, 2, 3);
+        INDArray before = s.step(x, st).output().dup();
+        s.close();
+        s.close();
+        IllegalStateException e = assertThrows(IllegalStateException.class, () -> s.step(x, st));
+        assertTrue(e.getMessage().contains("closed"), e.getMessage());
+        try (Streamer again = Streamer.of(cell)) {                             // the cell's parameters are untouched
+            assertTrue(again.step(x, again.initialState(2)).output().equalsWithEps(before, 0), "same output after close");
+        }
+    }
 }
