@@ -48,6 +48,14 @@ public final class ReproduceCommand implements Callable<Integer> {
     @Option(names = "--cells", split = ",", description = "run only these cells of the experiment (default: all)")
     List<String> cells;
 
+    @Option(names = "--mu", description = "momentum μ of the momentum-family cells (default: the cell's own for the LSTM "
+            + "experiments, the authors' 0.3 for the DTRIV ones)")
+    Double mu;
+
+    @Option(names = "--step-size", description = "step size s of the momentum-family cells (default: the cell's own for "
+            + "the LSTM experiments, the authors' 0.3 for the DTRIV ones)")
+    Double stepSize;
+
     @Option(names = "--plot-only", description = "only redraw learning-curves.png from the runs already in the output folder")
     boolean plotOnly;
 
@@ -57,7 +65,7 @@ public final class ReproduceCommand implements Callable<Integer> {
     /** One experiment's protocol. */
     record Protocol(String task, int time, List<String> cells, int hidden, String optimizer, double lr, double lrOrth,
                     double alpha, int batch, int trainSize, int valSize, int batchesPerEpoch, int epochs,
-                    double minutes, double target, boolean higherIsBetter) {}
+                    double minutes, double target, boolean higherIsBetter, double mu, double stepSize) {}
 
     static Protocol protocol(String name, boolean smoke) {
         List<String> lstms = List.of("lstm", "momentum-lstm", "adam-lstm", "rmsprop-lstm", "sr-lstm-a");
@@ -66,13 +74,13 @@ public final class ReproduceCommand implements Callable<Integer> {
         // Copy and adding (settings of the rebuttal runs unknown, tasks.md §10.4): batch 32, epochs of 100
         // iterations, the same lr for both families so that the curves compare; images: batch 128, whole epochs.
         Protocol p = switch (name) {
-            case "copy" -> new Protocol("copy", 200, lstms, 128, "rmsprop", 1e-3, 1e-4, 0.9, 32, 1_000_000, 512, 100, 20, 30, 10 * Math.log(8) / 220, false);
-            case "adding" -> new Protocol("adding", 200, lstms, 128, "rmsprop", 1e-3, 1e-4, 0.9, 32, 1_000_000, 1000, 100, 20, 30, 0.05, false);
-            case "adding-750" -> new Protocol("adding", 750, lstms, 128, "rmsprop", 1e-3, 1e-4, 0.9, 32, 1_000_000, 1000, 100, 5, 30, 0.05, false);
-            case "fmnist-row" -> new Protocol("mnist-row", 28, lstms, 128, "rmsprop", 1e-3, 1e-4, 0.9, 128, 0, 5000, 100_000, 5, 30, 0.85, true);
-            case "fmnist-pixel" -> new Protocol("mnist-pixel", 784, lstms, 128, "rmsprop", 1e-3, 1e-4, 0.9, 128, 0, 5000, 100, 3, 30, 0.7, true);
-            case "dtriv-copy" -> new Protocol("copy", 200, dtrivs, 190, "rmsprop", 1e-3, 1e-4, 0.99, 32, 1_000_000, 512, 100, 20, 30, 10 * Math.log(8) / 220, false);
-            case "dtriv-fmnist-row" -> new Protocol("mnist-row", 28, dtrivs, 170, "rmsprop", 1e-3, 1e-4, 0.99, 128, 0, 5000, 100_000, 5, 30, 0.85, true);
+            case "copy" -> new Protocol("copy", 200, lstms, 128, "rmsprop", 1e-3, 1e-4, 0.9, 32, 1_000_000, 512, 100, 20, 30, 10 * Math.log(8) / 220, false, Double.NaN, Double.NaN);
+            case "adding" -> new Protocol("adding", 200, lstms, 128, "rmsprop", 1e-3, 1e-4, 0.9, 32, 1_000_000, 1000, 100, 20, 30, 0.05, false, Double.NaN, Double.NaN);
+            case "adding-750" -> new Protocol("adding", 750, lstms, 128, "rmsprop", 1e-3, 1e-4, 0.9, 32, 1_000_000, 1000, 100, 5, 30, 0.05, false, Double.NaN, Double.NaN);
+            case "fmnist-row" -> new Protocol("mnist-row", 28, lstms, 128, "rmsprop", 1e-3, 1e-4, 0.9, 128, 0, 5000, 100_000, 5, 30, 0.85, true, Double.NaN, Double.NaN);
+            case "fmnist-pixel" -> new Protocol("mnist-pixel", 784, lstms, 128, "rmsprop", 1e-3, 1e-4, 0.9, 128, 0, 5000, 100, 3, 30, 0.7, true, Double.NaN, Double.NaN);
+            case "dtriv-copy" -> new Protocol("copy", 200, dtrivs, 190, "rmsprop", 1e-3, 1e-4, 0.99, 32, 1_000_000, 512, 100, 20, 30, 10 * Math.log(8) / 220, false, 0.3, 0.3);
+            case "dtriv-fmnist-row" -> new Protocol("mnist-row", 28, dtrivs, 170, "rmsprop", 1e-3, 1e-4, 0.99, 128, 0, 5000, 100_000, 5, 30, 0.85, true, 0.3, 0.3);
             default -> throw new IllegalArgumentException("unknown experiment '" + name + "'; known: copy, adding, adding-750, "
                     + "fmnist-row, fmnist-pixel, dtriv-copy, dtriv-fmnist-row");
         };
@@ -81,7 +89,8 @@ public final class ReproduceCommand implements Callable<Integer> {
         }
         boolean images = p.task().startsWith("mnist");
         return new Protocol(p.task(), images ? p.time() : Math.min(p.time(), 10), p.cells().subList(0, 2), 16, p.optimizer(),
-                1e-2, 1e-3, p.alpha(), 32, images ? 0 : 2048, images ? 64 : 128, 20, 6, 0.4, p.target(), p.higherIsBetter());
+                1e-2, 1e-3, p.alpha(), 32, images ? 0 : 2048, images ? 64 : 128, 20, 6, 0.4, p.target(), p.higherIsBetter(),
+                p.mu(), p.stepSize());
     }
 
     @Override
@@ -174,6 +183,10 @@ public final class ReproduceCommand implements Callable<Integer> {
         ex.batch = p.batch();
         ex.seed = seed;
         ex.dtype = "float32";
+        double m = mu != null ? mu : p.mu();
+        double st = stepSize != null ? stepSize : p.stepSize();
+        ex.mu = Double.isNaN(m) ? null : m;
+        ex.stepSize = Double.isNaN(st) ? null : st;
         return ex;
     }
 
@@ -212,12 +225,20 @@ public final class ReproduceCommand implements Callable<Integer> {
         return higher ? v >= target : v <= target;
     }
 
+    /** The momentum-family μ and s of this run when they are not the cells' own defaults ("μ 0.3, s 0.3, "). */
+    private String hyper(Protocol p) {
+        double m = mu != null ? mu : p.mu();
+        double st = stepSize != null ? stepSize : p.stepSize();
+        return (Double.isNaN(m) ? "" : "μ " + m + ", ")
+                + (Double.isNaN(st) ? "" : "s " + st + ", ");
+    }
+
     private String summary(Protocol p, int epochBudget, Map<String, List<TrainingState>> results, Map<String, List<Double>> testAcc,
                            double baseline, double wall) {
         StringBuilder b = new StringBuilder();
         b.append(String.format(Locale.ROOT, "Experiment %s%s: task %s, T=%d, hidden %d, %s lr %.0e (α %.2f), batch %d, "
-                + "clip 1.0, reference init, seeds %s, budget %d epochs%s per run (cap %.1f min), total wall %.0f s%n%n", experiment,
-                smoke ? " (smoke)" : "", p.task(), p.time(), p.hidden(), p.optimizer(), p.lr(), p.alpha(), p.batch(), seeds,
+                + "clip 1.0, reference init, %sseeds %s, budget %d epochs%s per run (cap %.1f min), total wall %.0f s%n%n", experiment,
+                smoke ? " (smoke)" : "", p.task(), p.time(), p.hidden(), p.optimizer(), p.lr(), p.alpha(), p.batch(), hyper(p), seeds,
                 epochBudget, p.batchesPerEpoch() >= 100_000 ? "" : " × " + p.batchesPerEpoch() + " iterations",
                 minutes != null ? minutes : p.minutes(), wall));
         String metric = p.higherIsBetter() ? "best val accuracy" : "best val loss";

@@ -8,9 +8,12 @@ import java.nio.file.Path;
 import java.util.List;
 import java.util.Random;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
+import org.momentumrnn4j.cell.dynamics.DriveSpec;
 import org.momentumrnn4j.io.IdxWriter;
+import org.momentumrnn4j.io.ModelArchive;
 
 /**
  * The {@code --smoke} variant of every reproduction experiment runs its protocol at tiny scale and its learning
@@ -69,5 +72,31 @@ class ReproduceSmokeTest {
                 assertTrue(acc >= 0 && acc <= 1, "test accuracy " + acc);
             }
         }
+    }
+
+    @Test
+    void dtrivExperimentsUseTheAuthorsMomentumAndTheOptionsOverrideIt(@TempDir Path tmp) throws Exception {
+        ReproduceCommand.Protocol copy = ReproduceCommand.protocol("copy", false);
+        assertTrue(Double.isNaN(copy.mu()) && Double.isNaN(copy.stepSize()), "LSTM experiments keep each cell's defaults");
+        for (String e : new String[] {"dtriv-copy", "dtriv-fmnist-row"}) {
+            ReproduceCommand.Protocol p = ReproduceCommand.protocol(e, false);
+            assertEquals(0.3, p.mu(), 0.0, e);
+            assertEquals(0.3, p.stepSize(), 0.0, e);
+        }
+        Path data = images(Files.createDirectories(tmp.resolve("idx")));
+        Path out = tmp.resolve("default");
+        assertEquals(0, Main.run("reproduce", "dtriv-copy", "--smoke", "--seeds", "0", "--cells", "momentum-dtriv",
+                "--data", data.toString(), "--out", out.toString()));
+        DriveSpec.Momentum d = (DriveSpec.Momentum) ModelArchive.load(out.resolve("momentum-dtriv/seed-0/last.zip"))
+                .config().layers().get(0).drive();
+        assertEquals(0.3, d.mu(), 1e-12);
+        assertEquals(0.3, d.stepSize(), 1e-12);
+        assertTrue(Files.readString(out.resolve("summary.md")).contains("μ 0.3, s 0.3"));
+        Path over = tmp.resolve("override");
+        assertEquals(0, Main.run("reproduce", "dtriv-copy", "--smoke", "--seeds", "0", "--cells", "momentum-dtriv",
+                "--mu", "0.45", "--step-size", "0.35", "--data", data.toString(), "--out", over.toString()));
+        d = (DriveSpec.Momentum) ModelArchive.load(over.resolve("momentum-dtriv/seed-0/last.zip")).config().layers().get(0).drive();
+        assertEquals(0.45, d.mu(), 1e-12);
+        assertEquals(0.35, d.stepSize(), 1e-12);
     }
 }
