@@ -20,6 +20,11 @@ for shape in A B; do
   for cell in lstm momentum-lstm adam-lstm sr-lstm-a sr-lstm-b; do
     "$here/momentumrnn" bench --cell "$cell" $dims --reps "$reps" 2>/dev/null | grep '^RESULT' | sed "s/^/$shape /" | tee -a "$out"
   done
+  # the batch split turned off (one thread, labelled "<cell>@1thread"), for the evaluation of the split
+  for cell in lstm momentum-lstm; do
+    MOMENTUMRNN_JAVA_OPTS="-Xmx6g -Dmomentumrnn4j.sweepThreads=1" "$here/momentumrnn" bench --cell "$cell" $dims --reps "$reps" 2>/dev/null \
+      | grep '^RESULT' | sed "s/^RESULT $cell /RESULT $cell@1thread /; s/^/$shape /" | tee -a "$out"
+  done
   # the plain (OpenBLAS) build of libnd4j, for the oneDNN evaluation (labelled "<cell>@openblas")
   for cell in lstm momentum-lstm; do
     MOMENTUMRNN_ONEDNN=0 "$here/momentumrnn" bench --cell "$cell" $dims --reps "$reps" 2>/dev/null | grep '^RESULT' \

@@ -17,12 +17,26 @@ public final class Context {
     private final boolean recording;
     private final List<INDArray> saved = new ArrayList<>();
     private final List<INDArray> owned = new ArrayList<>();
+    private final List<Context> parts = new ArrayList<>();
     private Object state;
     private boolean released;
 
     Context(boolean[] needsInputGrad, boolean recording) {
         this.needsInputGrad = needsInputGrad;
         this.recording = recording;
+    }
+
+    /**
+     * A context for a function that a composite function runs on a part of its inputs (for example one batch
+     * slice of a fused sweep): the same recording flag and input-gradient flags, released together with
+     * {@code parent}. Thread-safe, so that parts may be created from worker threads.
+     */
+    public static Context part(Context parent) {
+        Context c = new Context(parent.needsInputGrad.clone(), parent.recording);
+        synchronized (parent.parts) {
+            parent.parts.add(c);
+        }
+        return c;
     }
 
     /** Whether a backward pass may follow: forward may skip saving when this is false. */
@@ -76,6 +90,12 @@ public final class Context {
             return;
         }
         released = true;
+        synchronized (parts) {
+            for (Context c : parts) {
+                c.release();
+            }
+            parts.clear();
+        }
         for (INDArray a : owned) {
             if (a != null && a.closeable() && !a.wasClosed()) {
                 a.close();

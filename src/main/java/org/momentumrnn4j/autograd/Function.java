@@ -30,6 +30,19 @@ public abstract class Function {
     protected abstract INDArray[] backward(Context ctx, INDArray[] gradOutputs);
 
     /**
+     * Runs {@code part}'s forward inside a composite function's own forward, with a context from
+     * {@link Context#part}; nothing is recorded for {@code part} itself.
+     */
+    protected static INDArray[] forwardPart(Function part, Context ctx, INDArray[] inputs) {
+        return part.forward(ctx, inputs);
+    }
+
+    /** Runs {@code part}'s backward inside a composite function's own backward, with the context of its forward. */
+    protected static INDArray[] backwardPart(Function part, Context ctx, INDArray[] gradOutputs) {
+        return part.backward(ctx, gradOutputs);
+    }
+
+    /**
      * Applies this function, recording it on the current {@link Tape} when one is recording and any
      * input requires a gradient.
      */

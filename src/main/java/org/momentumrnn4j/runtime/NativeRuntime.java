@@ -23,10 +23,22 @@ import org.slf4j.LoggerFactory;
  * (leave ND4J exactly as the user configured it), or a positive integer {@code n} (master threads 1, libnd4j and
  * BLAS pools of {@code n} threads). Environment variables ({@code OMP_NUM_THREADS}, {@code OPENBLAS_NUM_THREADS})
  * keep their usual meaning for the pools' initial sizes.
+ *
+ * <p>Training uses the cores by splitting the batch, not the GEMMs: a fused sweep (one layer over a whole
+ * sequence) runs its batch in {@link #sweepThreads()} slices on as many Java threads, each slice with
+ * single-threaded native calls (measured on 2 cores, shape A: 74 → 45 ms per batch; B: 190 → 110 ms;
+ * benchmarks/RESULTS.md). That needs single-threaded native calls, so {@code auto} chooses it only where they
+ * are: on the OpenBLAS build (where it then sets the BLAS pool to one thread) and on oneDNN builds when
+ * {@code OMP_NUM_THREADS=1} (oneDNN sizes its pool from OpenMP, which cannot be changed per call from Java).
+ * The system property {@value #SWEEP_PROPERTY} overrides: {@code auto} or a positive count ({@code 1} turns the
+ * split off).
  */
 public final class NativeRuntime {
     /** System property overriding the thread configuration: {@code auto}, {@code none} or a thread count. */
     public static final String PROPERTY = "momentumrnn4j.threads";
+
+    /** System property overriding the batch split of fused sweeps: {@code auto} or a thread count. */
+    public static final String SWEEP_PROPERTY = "momentumrnn4j.sweepThreads";
 
     private static final Logger LOG = LoggerFactory.getLogger(NativeRuntime.class);
     private static volatile String applied;
@@ -121,9 +133,51 @@ public final class NativeRuntime {
         }
         if (build == Build.OPENBLAS) {
             env.setMaxMasterThreads(1);
+            if (sweepThreads() > 1) {
+                Nd4j.factory().blas().setMaxThreads(1);
+                return "auto (OpenBLAS build): 1 master thread, BLAS 1 thread, batch split over " + sweepThreads() + " threads";
+            }
             return "auto (OpenBLAS build): 1 master thread";
         }
         return "auto (" + build + " build): ND4J defaults";
+    }
+
+    private static final class SweepHolder {
+        static final int THREADS = sweepThreads(System.getProperty(SWEEP_PROPERTY), System.getProperty(PROPERTY), build(),
+                System.getenv("OMP_NUM_THREADS"), Runtime.getRuntime().availableProcessors());
+    }
+
+    /**
+     * How many threads a fused sweep splits its batch over (1 = no split); decided once per process, see the
+     * class comment. A sweep uses at most one thread per 4 samples of its batch.
+     */
+    public static int sweepThreads() {
+        return SweepHolder.THREADS;
+    }
+
+    /** The choice of {@link #sweepThreads()} from its inputs. */
+    static int sweepThreads(String property, String threadsProperty, Build build, String ompNumThreads, int cores) {
+        if (property != null && !property.isBlank() && !property.trim().equalsIgnoreCase("auto")) {
+            try {
+                int n = Integer.parseInt(property.trim());
+                if (n >= 1) {
+                    return n;
+                }
+            } catch (NumberFormatException e) {
+                // reported below
+            }
+            throw new IllegalArgumentException("system property " + SWEEP_PROPERTY + ": expected auto or a positive thread count, got '"
+                    + property + "'");
+        }
+        boolean nativeAuto = threadsProperty == null || threadsProperty.isBlank() || threadsProperty.trim().equalsIgnoreCase("auto");
+        if (cores <= 1 || !nativeAuto) {
+            return 1;                                                          // one core, or native threads set by the user
+        }
+        return switch (build) {
+            case OPENBLAS -> cores;
+            case ONEDNN -> "1".equals(ompNumThreads == null ? null : ompNumThreads.trim()) ? cores : 1;
+            default -> 1;
+        };
     }
 
     /** One line describing the native build and the thread settings, for benchmark output. */
@@ -132,10 +186,10 @@ public final class NativeRuntime {
         String classifier = System.getProperty("org.bytedeco.javacpp.platform.extension",
                 System.getProperty("javacpp.platform.extension", ""));
         return String.format(Locale.ROOT, "nd4j build %s (platform %s, extension property '%s'), blas %s, threads: libnd4j %d, master %d, "
-                        + "blas %d, config '%s'; OMP_NUM_THREADS=%s, OPENBLAS_NUM_THREADS=%s, OPENBLAS_CORETYPE=%s, cores %d",
+                        + "blas %d, config '%s', sweep threads %d; OMP_NUM_THREADS=%s, OPENBLAS_NUM_THREADS=%s, OPENBLAS_CORETYPE=%s, cores %d",
                 build(), org.bytedeco.javacpp.Loader.getPlatform(), classifier, Nd4j.factory().blas().getBlasVendor(),
                 env.maxThreads(), env.maxMasterThreads(), Nd4j.factory().blas().getMaxThreads(),
-                applied == null ? "not applied" : applied, System.getenv("OMP_NUM_THREADS"),
+                applied == null ? "not applied" : applied, sweepThreads(), System.getenv("OMP_NUM_THREADS"),
                 System.getenv("OPENBLAS_NUM_THREADS"), System.getenv("OPENBLAS_CORETYPE"),
                 Runtime.getRuntime().availableProcessors());
     }

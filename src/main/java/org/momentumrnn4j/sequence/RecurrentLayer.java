@@ -253,12 +253,22 @@ public final class RecurrentLayer {
                 active[i] = m[i] != 0.0;
             }
         }
-        // float32 layers run the generated float kernel, float64 layers the double one (the same algorithm)
-        org.momentumrnn4j.autograd.Function sweep = x.dataType() == org.nd4j.linalg.api.buffer.DataType.FLOAT
-                ? new FusedSweepFloat(base.kind(), spec, dc.config().vanillaActivation(), steps, batch,
-                        cell.inputSize(), cell.hiddenSize(), active, start.counter(), stateSpec.size())
-                : new FusedSweep(base.kind(), spec, dc.config().vanillaActivation(), steps, batch,
-                        cell.inputSize(), cell.hiddenSize(), active, start.counter(), stateSpec.size());
+        // float32 layers run the generated float kernel, float64 layers the double one (the same algorithm); the
+        // batch is split over the sweep threads (BatchSplitSweep) when there are several
+        boolean f32 = x.dataType() == org.nd4j.linalg.api.buffer.DataType.FLOAT;
+        boolean[] mask0 = active;
+        int slices = BatchSplitSweep.slices(batch);
+        int[] starts = BatchSplitSweep.boundaries(batch, slices);
+        java.util.function.IntFunction<org.momentumrnn4j.autograd.Function> part = i -> {
+            int b = starts[i + 1] - starts[i];
+            boolean[] m = slices == 1 ? mask0 : BatchSplitSweep.sliceMask(mask0, steps, batch, starts[i], starts[i + 1]);
+            return f32 ? new FusedSweepFloat(base.kind(), spec, dc.config().vanillaActivation(), steps, b,
+                            cell.inputSize(), cell.hiddenSize(), m, start.counter(), stateSpec.size())
+                       : new FusedSweep(base.kind(), spec, dc.config().vanillaActivation(), steps, b,
+                            cell.inputSize(), cell.hiddenSize(), m, start.counter(), stateSpec.size());
+        };
+        org.momentumrnn4j.autograd.Function sweep = slices == 1 ? part.apply(0)
+                : new BatchSplitSweep(starts, stateSpec.size(), part);
         Tensor[] outs = sweep.apply(inputs.toArray(new Tensor[0]));
         int k = start.counter();
         if (spec instanceof DriveSpec.ScheduledRestart sr) {

@@ -39,7 +39,8 @@ import org.nd4j.linalg.factory.Nd4j;
  * different order, so differences are rounding, ~1e-15 here); float32 1e-5 relative to the largest magnitude
  * of the compared tensor (the generic path's pointwise math rounds to float32 at every op, ~6e-8 each, the
  * fused path's only around its GEMMs). The fused path runs with each per-step GEMM strategy of the loaded build
- * ({@link StepGemm.Strategy}).
+ * ({@link StepGemm.Strategy}) and with the batch in 1, 2 and 3 slices ({@link BatchSplitSweep}; with 3, every
+ * row is its own sweep on its own thread, with its own mask).
  */
 class FusedVsGenericTest {
     static final double TOL_F64 = 1e-12;
@@ -154,29 +155,33 @@ class FusedVsGenericTest {
                     RecurrentLayer.builder(cell).path(RecurrentLayer.Path.GENERIC).build(),
                     RecurrentLayer.builder(upper).path(RecurrentLayer.Path.GENERIC).build()), x, mask, init);
             for (StepGemm.Strategy strategy : StepGemm.Strategy.values()) {
-              if (strategy == StepGemm.Strategy.CBLAS && !StepGemm.cblasAvailable()) {
-                continue;
-              }
-              Map<String, INDArray> f;
-              StepGemm.override = strategy;
-              try {
-                f = run(List.of(
-                        RecurrentLayer.builder(cell).path(RecurrentLayer.Path.FUSED).build(),
-                        RecurrentLayer.builder(upper).path(RecurrentLayer.Path.FUSED).build()), x, mask, init);
-              } finally {
-                StepGemm.override = null;
-              }
-              assertEquals(g.keySet(), f.keySet());
-            for (String key : g.keySet()) {
-                INDArray a = g.get(key).castTo(DataType.DOUBLE);
-                INDArray b = f.get(key).castTo(DataType.DOUBLE);
-                double diff = a.sub(b).amaxNumber().doubleValue();
-                double err = type == DataType.DOUBLE ? diff : diff / Math.max(a.amaxNumber().doubleValue(), 1e-30);
-                worst = Math.max(worst, err);
-                double tol = type == DataType.DOUBLE ? TOL_F64 : TOL_F32;
-                assertTrue(err <= tol, name + " mask " + mask + ", step GEMM " + strategy + ": " + key + " differs by "
-                        + err + " > " + tol);
-              }
+                if (strategy == StepGemm.Strategy.CBLAS && !StepGemm.cblasAvailable()) {
+                    continue;
+                }
+                for (int slices = 1; slices <= batch; slices++) {                 // 2 slices: rows 0 | 1-2; 3: one row each
+                    Map<String, INDArray> f;
+                    StepGemm.override = strategy;
+                    BatchSplitSweep.override = slices;
+                    try {
+                        f = run(List.of(
+                                RecurrentLayer.builder(cell).path(RecurrentLayer.Path.FUSED).build(),
+                                RecurrentLayer.builder(upper).path(RecurrentLayer.Path.FUSED).build()), x, mask, init);
+                    } finally {
+                        StepGemm.override = null;
+                        BatchSplitSweep.override = null;
+                    }
+                    assertEquals(g.keySet(), f.keySet());
+                    for (String key : g.keySet()) {
+                        INDArray a = g.get(key).castTo(DataType.DOUBLE);
+                        INDArray b = f.get(key).castTo(DataType.DOUBLE);
+                        double diff = a.sub(b).amaxNumber().doubleValue();
+                        double err = type == DataType.DOUBLE ? diff : diff / Math.max(a.amaxNumber().doubleValue(), 1e-30);
+                        worst = Math.max(worst, err);
+                        double tol = type == DataType.DOUBLE ? TOL_F64 : TOL_F32;
+                        assertTrue(err <= tol, name + " mask " + mask + ", step GEMM " + strategy + ", " + slices
+                                + " batch slices: " + key + " differs by " + err + " > " + tol);
+                    }
+                }
             }
         }
         System.out.printf("fused-vs-generic %-75s worst %s %.2e%n", name,

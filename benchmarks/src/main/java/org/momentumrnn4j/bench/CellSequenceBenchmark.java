@@ -39,7 +39,7 @@ import org.openjdk.jmh.annotations.Warmup;
 @State(Scope.Thread)
 @BenchmarkMode(Mode.SampleTime)
 @OutputTimeUnit(TimeUnit.MILLISECONDS)
-@Warmup(iterations = 4, time = 2, timeUnit = TimeUnit.SECONDS)
+@Warmup(iterations = 6, time = 2, timeUnit = TimeUnit.SECONDS)          // the batch split delays JIT compilation (RESULTS.md)
 @Measurement(iterations = 5, time = 4, timeUnit = TimeUnit.SECONDS)
 @Fork(value = 1, jvmArgsAppend = {"-Xmx6g"})
 public class CellSequenceBenchmark {
