@@ -26,7 +26,8 @@ import org.slf4j.LoggerFactory;
  *
  * <p>Training uses the cores by splitting the batch, not the GEMMs: a fused sweep (one layer over a whole
  * sequence) runs its batch in {@link #sweepThreads()} slices on as many Java threads, each slice with
- * single-threaded native calls (measured on 2 cores, shape A: 74 → 45 ms per batch; B: 190 → 110 ms;
+ * single-threaded native calls (measured on 2 cores, MomentumLSTM forward + backward, shape A: 65.8 → 43.5 ms median;
+ * B: 192.9 → 145.6 ms;
  * benchmarks/RESULTS.md). That needs single-threaded native calls, so {@code auto} chooses it only where they
  * are: on the OpenBLAS build (where it then sets the BLAS pool to one thread) and on oneDNN builds when
  * {@code OMP_NUM_THREADS=1} (oneDNN sizes its pool from OpenMP, which cannot be changed per call from Java).

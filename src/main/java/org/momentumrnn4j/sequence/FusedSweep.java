@@ -596,8 +596,8 @@ final class FusedSweep extends Function {
     private static void modReluBackwardRow(double[] work, int o, double[] b, double[] dh, int oh, double[] db, int n) {
         for (int j = 0; j < n; j++) {
             double z = work[o + j];
-            double sg = Math.signum(z);
-            double on = Math.signum(Math.max(Math.abs(z) + b[j], 0.0));             // [|z| + b > 0], branch-free
+            double sg = Pointwise.sign(z);
+            double on = Pointwise.positive(Math.max(Math.abs(z) + b[j], 0.0));      // [|z| + b > 0], branch-free
             double g = dh[oh + j] * on;
             work[o + j] = sg * sg * g;
             db[j] += g * sg;

@@ -576,8 +576,8 @@ final class FusedSweepFloat extends Function {
     private static void modReluBackwardRow(float[] work, int o, float[] b, float[] dh, int oh, float[] db, int n) {
         for (int j = 0; j < n; j++) {
             float z = work[o + j];
-            float sg = Math.signum(z);
-            float on = Math.signum(Math.max(Math.abs(z) + b[j], 0.0f));             // [|z| + b > 0], branch-free
+            float sg = Pointwise.sign(z);
+            float on = Pointwise.positive(Math.max(Math.abs(z) + b[j], 0.0f));      // [|z| + b > 0], branch-free
             float g = dh[oh + j] * on;
             work[o + j] = sg * sg * g;
             db[j] += g * sg;

@@ -66,4 +66,30 @@ class PointwiseTest {
             assertEquals((float) expected, Pointwise.modRelu((float) c[0], (float) c[1]), 1e-7);
         }
     }
+
+    @Test
+    void branchFreeSignAndStepAreExactForNormalNumbersAndSignedZeros() {
+        java.util.Random r = new java.util.Random(5);
+        for (int i = 0; i < 100_000; i++) {
+            double z = r.nextGaussian() * Math.pow(10, r.nextInt(40) - 20);
+            double b = r.nextGaussian() * 0.3;
+            assertEquals(Double.doubleToRawLongBits(Math.signum(z)), Double.doubleToRawLongBits(Pointwise.sign(z)), "sign " + z);
+            assertEquals(Double.doubleToRawLongBits(Math.max(Math.abs(z) + b, 0.0) * Math.signum(z)),
+                    Double.doubleToRawLongBits(Pointwise.modRelu(z, b)), "modReLU " + z + " " + b);
+            double rr = Math.max(Math.abs(z) + b, 0.0);
+            assertEquals(Math.signum(rr), Pointwise.positive(rr), 0.0, "step " + rr);
+            float zf = (float) z;
+            float bf = (float) b;
+            assertEquals(Float.floatToRawIntBits(Math.signum(zf)), Float.floatToRawIntBits(Pointwise.sign(zf)), "sign " + zf);
+            assertEquals(Float.floatToRawIntBits(Math.max(Math.abs(zf) + bf, 0.0f) * Math.signum(zf)),
+                    Float.floatToRawIntBits(Pointwise.modRelu(zf, bf)), "modReLU " + zf + " " + bf);
+        }
+        for (double z : new double[] {0.0, -0.0}) {
+            assertEquals(Double.doubleToRawLongBits(z), Double.doubleToRawLongBits(Pointwise.sign(z)));
+            assertEquals(Float.floatToRawIntBits((float) z), Float.floatToRawIntBits(Pointwise.sign((float) z)));
+            assertEquals(Double.doubleToRawLongBits(z * 0.3), Double.doubleToRawLongBits(Pointwise.modRelu(z, 0.3)));
+        }
+        assertEquals(0.0, Pointwise.positive(0.0), 0.0);
+        assertEquals(0f, Pointwise.positive(0f), 0f);
+    }
 }
