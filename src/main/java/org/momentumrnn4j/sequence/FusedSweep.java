@@ -182,7 +182,10 @@ final class FusedSweep extends Function {
         Nd4j.gemm(xt, w, gNd, false, true, 1.0, 0.0);
         double[] work = HeapPool.take(steps * bg);                                       // g, then D, then gates
         HeapTransfer.read(gNd, work, 0);
-        if (!dtriv) {
+        // the bias b_x: added here, or inside the momentum / SR-B scan below (one pass over [T·B, G] fewer)
+        final boolean scanFilter = drive instanceof DriveSpec.Momentum || (drive instanceof DriveSpec.ScheduledRestart && !srA());
+        final boolean biasInScan = scanFilter && !dtriv;
+        if (!dtriv && !biasInScan) {
             for (int r = 0; r < steps * batch; r++) {
                 int o = r * gates;
                 for (int j = 0; j < gates; j++) {
@@ -212,7 +215,7 @@ final class FusedSweep extends Function {
         // input filters as linear scans over the drive: D_t replaces g_t in place. (Running the momentum scan
         // inside the recurrent loop, row by row, was measured slower: 21 ms vs 9 ms per batch at T 784.)
         Saved sv = ctx.isRecording() ? new Saved() : null;
-        if (drive instanceof DriveSpec.Momentum || (drive instanceof DriveSpec.ScheduledRestart && !srA())) {
+        if (scanFilter) {
             for (int t = 0; t < steps; t++) {
                 double c = vCoefficient(kappa, t + 1);
                 for (int b = 0; b < batch; b++) {
@@ -220,7 +223,11 @@ final class FusedSweep extends Function {
                         System.arraycopy(v, b * gates, work, t * bg + b * gates, gates);
                         continue;
                     }
-                    momentumScan(work, t * bg + b * gates, v, b * gates, gates, c, s);
+                    if (biasInScan) {
+                        momentumScanBias(work, t * bg + b * gates, v, b * gates, gates, c, s, bxOrModBias);
+                    } else {
+                        momentumScan(work, t * bg + b * gates, v, b * gates, gates, c, s);
+                    }
                 }
             }
         } else if (adam()) {
@@ -479,16 +486,23 @@ final class FusedSweep extends Function {
         }
 
         // input filters backward: δa → δg in place (spec/cells.md §6.3)
+        double[] dbx = null;                                                             // δb_x when summed on the way
         if (isSrA) {
             for (int i = 0; i < steps * bg; i++) {
                 work[i] = -s * work[i];
             }
         } else if (drive instanceof DriveSpec.Momentum || drive instanceof DriveSpec.ScheduledRestart) {
+            // δb_x is summed in the same pass when there is a b_x (rows of masked steps hold δg = 0)
+            dbx = dtriv ? null : new double[gates];
             for (int t = steps - 1; t >= 0; t--) {
                 double c = vCoefficient(kappa, t + 1);
                 for (int b = 0; b < batch; b++) {
                     if (active(t, b)) {                                       // else v_t = v_{t−1}: the carry passes
-                        momentumScanBackward(work, t * bg + b * gates, dv, b * gates, gates, c, s);
+                        if (dbx != null) {
+                            momentumScanBackwardSum(work, t * bg + b * gates, dv, b * gates, gates, c, s, dbx);
+                        } else {
+                            momentumScanBackward(work, t * bg + b * gates, dv, b * gates, gates, c, s);
+                        }
                     }
                 }
             }
@@ -541,7 +555,9 @@ final class FusedSweep extends Function {
             grads[t0 + 1] = HeapTransfer.create(dbMod, 0, type, 1, hidden);
             grads[t0 + 2] = dRec;
         } else {
-            grads[t0 + 1] = columnSums(work, steps * batch, gates, type);                  // δb_x  [1, G]
+            grads[t0 + 1] = dbx != null ? HeapTransfer.create(dbx, 0, type, 1, gates)     // δb_x  [1, G]
+                    : drive instanceof DriveSpec.Plain ? dRecBias.dup()                          // no filter: δb_x = δb_h
+                    : columnSums(work, steps * batch, gates, type);
             grads[t0 + 2] = dRec;
             grads[t0 + 3] = dRecBias;
         }
@@ -573,11 +589,32 @@ final class FusedSweep extends Function {
         }
     }
 
+    /** {@link #momentumScan} of {@code g + bias}: {@code v ← c·v + s·(g + bias); g ← v} (the bias added in the same pass). */
+    private static void momentumScanBias(double[] work, int o, double[] v, int ov, int n, double c, double s, double[] bias) {
+        for (int j = 0; j < n; j++) {
+            double vn = c * v[ov + j] + s * (work[o + j] + bias[j]);
+            v[ov + j] = vn;
+            work[o + j] = vn;
+        }
+    }
+
     /** Its adjoint in place: {@code δv_t = δD_t + δv; δg_t = s·δv_t; δv ← c·δv_t} ({@code δD_t → δg_t} in work). */
     private static void momentumScanBackward(double[] work, int o, double[] dv, int ov, int n, double c, double s) {
         for (int j = 0; j < n; j++) {
             double dvt = work[o + j] + dv[ov + j];
             work[o + j] = s * dvt;
+            dv[ov + j] = c * dvt;
+        }
+    }
+
+    /** {@link #momentumScanBackward} that also adds the row's {@code δg} to {@code sums} (the bias gradient). */
+    private static void momentumScanBackwardSum(double[] work, int o, double[] dv, int ov, int n, double c, double s,
+                                                double[] sums) {
+        for (int j = 0; j < n; j++) {
+            double dvt = work[o + j] + dv[ov + j];
+            double dg = s * dvt;
+            work[o + j] = dg;
+            sums[j] += dg;
             dv[ov + j] = c * dvt;
         }
     }
