@@ -59,6 +59,11 @@ public final class ReproduceCommand implements Callable<Integer> {
     @Option(names = "--plot-only", description = "only redraw learning-curves.png from the runs already in the output folder")
     boolean plotOnly;
 
+    @Option(names = "--summarize", description = "only rebuild summary.md and learning-curves.png from the runs already in "
+            + "the output folder (their last.zip and test.csv), for an experiment run in parts, e.g. one process per core "
+            + "with --cells, whose <cell>/seed-<n> folders were gathered in one place")
+    boolean summarize;
+
     @Option(names = "--out", description = "output folder (default: momentumrnn-out/reproduce/<experiment>)")
     Path out;
 
@@ -130,6 +135,9 @@ public final class ReproduceCommand implements Callable<Integer> {
         }
         Map<String, List<TrainingState>> results = new LinkedHashMap<>();
         Map<String, List<Double>> testAcc = new LinkedHashMap<>();
+        if (summarize) {
+            return summarizeExisting(p, dir, runCells, epochBudget, results, testAcc);
+        }
         Experiment.Data d = null;
         long t0 = System.nanoTime();
         for (String cell : runCells) {
@@ -150,7 +158,7 @@ public final class ReproduceCommand implements Callable<Integer> {
                                 ? String.format(Locale.ROOT, "accuracy %.4f", bestAcc(st)) : String.format(Locale.ROOT, "loss %.5f", st.best()));
             }
         }
-        String table = summary(p, epochBudget, results, testAcc, d.baseline(), (System.nanoTime() - t0) / 1e9);
+        String table = summary(p, epochBudget, results, testAcc, d.baseline(), (System.nanoTime() - t0) / 1e9, false);
         System.out.println();
         System.out.print(table);
         org.momentumrnn4j.io.AtomicFiles.write(dir.resolve("summary.md"), "summary",
@@ -233,14 +241,47 @@ public final class ReproduceCommand implements Callable<Integer> {
                 + (Double.isNaN(st) ? "" : "s " + st + ", ");
     }
 
+    /** {@code --summarize}: the summary and curves of the runs found under {@code dir}; every cell × seed must be there. */
+    private Integer summarizeExisting(Protocol p, Path dir, List<String> runCells, int epochBudget,
+                                      Map<String, List<TrainingState>> results, Map<String, List<Double>> testAcc) throws Exception {
+        double runSeconds = 0;
+        List<Curves.Run> runs = new ArrayList<>();
+        for (String cell : runCells) {
+            for (long seed : seeds) {
+                Path run = dir.resolve(cell).resolve("seed-" + seed);
+                Path last = run.resolve("last.zip");
+                if (!Files.isRegularFile(last)) {
+                    throw new IllegalArgumentException("--summarize: no finished run " + last + " (expected every cell of "
+                            + runCells + " for seeds " + seeds + ")");
+                }
+                TrainingState st = TrainingState.fromMap(org.momentumrnn4j.io.ModelArchive.load(last).training());
+                results.computeIfAbsent(cell, k -> new ArrayList<>()).add(st);
+                runSeconds += st.history().stream().mapToDouble(EpochMetrics::seconds).sum();
+                Path test = run.resolve("test.csv");
+                if (Files.isRegularFile(test)) {
+                    List<String> rows = Files.readAllLines(test);
+                    testAcc.computeIfAbsent(cell, k -> new ArrayList<>()).add(Double.parseDouble(rows.get(1).split(",")[1]));
+                }
+            }
+            runs.add(new Curves.Run(cell, dir.resolve(cell).resolve("seed-" + seeds.get(0))));
+        }
+        Experiment.Data d0 = experimentFor(p, runCells.get(0), seeds.get(0)).data();
+        String table = summary(p, epochBudget, results, testAcc, d0.baseline(), runSeconds, true);
+        System.out.print(table);
+        org.momentumrnn4j.io.AtomicFiles.write(dir.resolve("summary.md"), "summary",
+                o -> o.write(table.getBytes(java.nio.charset.StandardCharsets.UTF_8)));
+        Curves.writeLearningCurve(dir.resolve("learning-curves.png"), runs, d0.metric(), d0.baseline());
+        return 0;
+    }
+
     private String summary(Protocol p, int epochBudget, Map<String, List<TrainingState>> results, Map<String, List<Double>> testAcc,
-                           double baseline, double wall) {
+                           double baseline, double wall, boolean sumOfRuns) {
         StringBuilder b = new StringBuilder();
         b.append(String.format(Locale.ROOT, "Experiment %s%s: task %s, T=%d, hidden %d, %s lr %.0e (α %.2f), batch %d, "
-                + "clip 1.0, reference init, %sseeds %s, budget %d epochs%s per run (cap %.1f min), total wall %.0f s%n%n", experiment,
+                + "clip 1.0, reference init, %sseeds %s, budget %d epochs%s per run (cap %.1f min), %s %.0f s%n%n", experiment,
                 smoke ? " (smoke)" : "", p.task(), p.time(), p.hidden(), p.optimizer(), p.lr(), p.alpha(), p.batch(), hyper(p), seeds,
                 epochBudget, p.batchesPerEpoch() >= 100_000 ? "" : " × " + p.batchesPerEpoch() + " iterations",
-                minutes != null ? minutes : p.minutes(), wall));
+                minutes != null ? minutes : p.minutes(), sumOfRuns ? "sum of the runs' training times" : "total wall", wall));
         String metric = p.higherIsBetter() ? "best val accuracy" : "best val loss";
         b.append("| cell | iterations (mean) | final train loss | ").append(metric)
                 .append(" | test accuracy (best checkpoint) | time to target (s) | iterations to target |\n");

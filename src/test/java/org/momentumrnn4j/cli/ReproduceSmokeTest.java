@@ -99,4 +99,54 @@ class ReproduceSmokeTest {
         assertEquals(0.45, d.mu(), 1e-12);
         assertEquals(0.35, d.stepSize(), 1e-12);
     }
+
+    @Test
+    void anExperimentRunInPartsIsSummarizedFromItsRuns(@TempDir Path tmp) throws Exception {
+        Path data = images(Files.createDirectories(tmp.resolve("idx")));
+        Path part1 = tmp.resolve("part1");
+        Path part2 = tmp.resolve("part2");
+        assertEquals(0, Main.run("reproduce", "copy", "--smoke", "--seeds", "0,1", "--cells", "lstm", "--data", data.toString(),
+                "--out", part1.toString()));
+        assertEquals(0, Main.run("reproduce", "copy", "--smoke", "--seeds", "0,1", "--cells", "momentum-lstm", "--data",
+                data.toString(), "--out", part2.toString()));
+        Path all = Files.createDirectories(tmp.resolve("all"));
+        Path missing = tmp.resolve("missing");
+        copyTree(part1.resolve("lstm"), missing.resolve("lstm"));
+        java.io.PrintStream oldErr = System.err;
+        java.io.ByteArrayOutputStream err = new java.io.ByteArrayOutputStream();
+        System.setErr(new java.io.PrintStream(err, true));
+        try {
+            assertEquals(2, Main.run("reproduce", "copy", "--smoke", "--seeds", "0,1", "--summarize", "--out", missing.toString()));
+        } finally {
+            System.setErr(oldErr);
+        }
+        assertTrue(err.toString().contains("momentum-lstm") && err.toString().contains("last.zip"), err.toString());
+        copyTree(part1.resolve("lstm"), all.resolve("lstm"));
+        copyTree(part2.resolve("momentum-lstm"), all.resolve("momentum-lstm"));
+        assertEquals(0, Main.run("reproduce", "copy", "--smoke", "--seeds", "0,1", "--summarize", "--out", all.toString()));
+        String summary = Files.readString(all.resolve("summary.md"));
+        String own1 = Files.readString(part1.resolve("summary.md"));
+        String own2 = Files.readString(part2.resolve("summary.md"));
+        assertTrue(summary.contains("sum of the runs' training times"), summary);
+        // each cell's row is the row its own part wrote (the same runs, the same statistics)
+        assertTrue(summary.contains(row(own1, "lstm")) && summary.contains(row(own2, "momentum-lstm")), summary);
+        assertTrue(Files.size(all.resolve("learning-curves.png")) > 1000);
+    }
+
+    private static void copyTree(Path from, Path to) throws Exception {
+        try (var paths = Files.walk(from)) {
+            for (Path src : (Iterable<Path>) paths::iterator) {
+                Path dst = to.resolve(from.relativize(src).toString());
+                if (Files.isDirectory(src)) {
+                    Files.createDirectories(dst);
+                } else {
+                    Files.copy(src, dst);
+                }
+            }
+        }
+    }
+
+    private static String row(String summary, String cell) {
+        return summary.lines().filter(l -> l.startsWith("| " + cell + " |")).findFirst().orElseThrow();
+    }
 }
