@@ -241,30 +241,50 @@ public final class ReproduceCommand implements Callable<Integer> {
                 + (Double.isNaN(st) ? "" : "s " + st + ", ");
     }
 
-    /** {@code --summarize}: the summary and curves of the runs found under {@code dir}; every cell × seed must be there. */
+    /**
+     * {@code --summarize}: the summary and curves of the runs found under {@code dir}. A cell may have fewer runs than
+     * seeds (its row then names the seeds it has); a cell without any run is an error.
+     */
     private Integer summarizeExisting(Protocol p, Path dir, List<String> runCells, int epochBudget,
                                       Map<String, List<TrainingState>> results, Map<String, List<Double>> testAcc) throws Exception {
         double runSeconds = 0;
         List<Curves.Run> runs = new ArrayList<>();
+        Map<String, List<TrainingState>> labelled = new LinkedHashMap<>();
+        Map<String, List<Double>> labelledAcc = new LinkedHashMap<>();
         for (String cell : runCells) {
+            List<Long> found = new ArrayList<>();
+            List<TrainingState> states = new ArrayList<>();
+            List<Double> accs = new ArrayList<>();
             for (long seed : seeds) {
                 Path run = dir.resolve(cell).resolve("seed-" + seed);
                 Path last = run.resolve("last.zip");
                 if (!Files.isRegularFile(last)) {
-                    throw new IllegalArgumentException("--summarize: no finished run " + last + " (expected every cell of "
-                            + runCells + " for seeds " + seeds + ")");
+                    continue;
                 }
                 TrainingState st = TrainingState.fromMap(org.momentumrnn4j.io.ModelArchive.load(last).training());
-                results.computeIfAbsent(cell, k -> new ArrayList<>()).add(st);
+                found.add(seed);
+                states.add(st);
                 runSeconds += st.history().stream().mapToDouble(EpochMetrics::seconds).sum();
                 Path test = run.resolve("test.csv");
                 if (Files.isRegularFile(test)) {
                     List<String> rows = Files.readAllLines(test);
-                    testAcc.computeIfAbsent(cell, k -> new ArrayList<>()).add(Double.parseDouble(rows.get(1).split(",")[1]));
+                    accs.add(Double.parseDouble(rows.get(1).split(",")[1]));
                 }
             }
-            runs.add(new Curves.Run(cell, dir.resolve(cell).resolve("seed-" + seeds.get(0))));
+            if (found.isEmpty()) {
+                throw new IllegalArgumentException("--summarize: no finished run of " + cell + " under " + dir
+                        + " (expected " + cell + "/seed-<n>/last.zip for some of the seeds " + seeds + ")");
+            }
+            String label = found.size() == seeds.size() ? cell : cell + " (seeds " + found.stream().map(String::valueOf)
+                    .collect(java.util.stream.Collectors.joining(", ")) + " only)";
+            labelled.put(label, states);
+            if (!accs.isEmpty()) {
+                labelledAcc.put(label, accs);
+            }
+            runs.add(new Curves.Run(cell, dir.resolve(cell).resolve("seed-" + found.get(0))));
         }
+        results.putAll(labelled);
+        testAcc.putAll(labelledAcc);
         Experiment.Data d0 = experimentFor(p, runCells.get(0), seeds.get(0)).data();
         String table = summary(p, epochBudget, results, testAcc, d0.baseline(), runSeconds, true);
         System.out.print(table);
@@ -296,7 +316,7 @@ public final class ReproduceCommand implements Callable<Integer> {
             String test = ta.isEmpty() ? "–" : pm(ta.stream().mapToDouble(Double::doubleValue).toArray());
             long capped = e.getValue().stream().filter(s -> s.history().size() < epochBudget).count();
             b.append(String.format(Locale.ROOT, "| %s | %.0f%s | %s | %s | %s | %s | %s |%n", e.getKey(), mean(it),
-                    capped > 0 ? " (" + capped + " run(s) stopped by the time cap)" : "", pm(fin), pm(best), test, pm(ttt), pm(itt)));
+                    capped > 0 ? " (" + capped + (sumOfRuns ? " run(s) stopped before the budget)" : " run(s) stopped by the time cap)") : "", pm(fin), pm(best), test, pm(ttt), pm(itt)));
         }
         if (!Double.isNaN(baseline)) {
             b.append(String.format(Locale.ROOT, "| baseline (no memory) | – | %.5f | %.5f | – | – | – |%n", baseline, baseline));
