@@ -81,7 +81,7 @@ public final class ReproduceCommand implements Callable<Integer> {
         Protocol p = switch (name) {
             case "copy" -> new Protocol("copy", 200, lstms, 128, "rmsprop", 1e-3, 1e-4, 0.9, 32, 1_000_000, 512, 100, 20, 30, 10 * Math.log(8) / 220, false, Double.NaN, Double.NaN);
             case "adding" -> new Protocol("adding", 200, lstms, 128, "rmsprop", 1e-3, 1e-4, 0.9, 32, 1_000_000, 1000, 100, 20, 30, 0.05, false, Double.NaN, Double.NaN);
-            case "adding-750" -> new Protocol("adding", 750, lstms, 128, "rmsprop", 1e-3, 1e-4, 0.9, 32, 1_000_000, 1000, 100, 5, 30, 0.05, false, Double.NaN, Double.NaN);
+            case "adding-750" -> new Protocol("adding", 750, lstms, 128, "rmsprop", 1e-3, 1e-4, 0.9, 32, 1_000_000, 1000, 100, 20, 30, 0.05, false, Double.NaN, Double.NaN);
             case "fmnist-row" -> new Protocol("mnist-row", 28, lstms, 128, "rmsprop", 1e-3, 1e-4, 0.9, 128, 0, 5000, 100_000, 5, 30, 0.85, true, Double.NaN, Double.NaN);
             case "fmnist-pixel" -> new Protocol("mnist-pixel", 784, lstms, 128, "rmsprop", 1e-3, 1e-4, 0.9, 128, 0, 5000, 100, 3, 30, 0.7, true, Double.NaN, Double.NaN);
             case "dtriv-copy" -> new Protocol("copy", 200, dtrivs, 190, "rmsprop", 1e-3, 1e-4, 0.99, 32, 1_000_000, 512, 100, 20, 30, 10 * Math.log(8) / 220, false, 0.3, 0.3);
