@@ -275,8 +275,8 @@ public final class ReproduceCommand implements Callable<Integer> {
                 throw new IllegalArgumentException("--summarize: no finished run of " + cell + " under " + dir
                         + " (expected " + cell + "/seed-<n>/last.zip for some of the seeds " + seeds + ")");
             }
-            String label = found.size() == seeds.size() ? cell : cell + " (seeds " + found.stream().map(String::valueOf)
-                    .collect(java.util.stream.Collectors.joining(", ")) + " only)";
+            String label = found.size() == seeds.size() ? cell : cell + (found.size() == 1 ? " (seed " : " (seeds ")
+                    + found.stream().map(String::valueOf).collect(java.util.stream.Collectors.joining(", ")) + " only)";
             labelled.put(label, states);
             if (!accs.isEmpty()) {
                 labelledAcc.put(label, accs);

@@ -124,7 +124,7 @@ class ReproduceSmokeTest {
         copyTree(part2.resolve("momentum-lstm/seed-1"), missing.resolve("momentum-lstm/seed-1"));   // one seed of two
         assertEquals(0, Main.run("reproduce", "copy", "--smoke", "--seeds", "0,1", "--summarize", "--out", missing.toString()));
         String partial = Files.readString(missing.resolve("summary.md"));
-        assertTrue(partial.contains("| momentum-lstm (seeds 1 only) |") && partial.contains("| lstm |"), partial);
+        assertTrue(partial.contains("| momentum-lstm (seed 1 only) |") && partial.contains("| lstm |"), partial);
         copyTree(part1.resolve("lstm"), all.resolve("lstm"));
         copyTree(part2.resolve("momentum-lstm"), all.resolve("momentum-lstm"));
         assertEquals(0, Main.run("reproduce", "copy", "--smoke", "--seeds", "0,1", "--summarize", "--out", all.toString()));
