@@ -32,7 +32,6 @@ public final class DtrivBase implements Base {
     private final Tensor b;
     private final Tensor p;
     private final INDArray base;
-    private final INDArray upperMask;
 
     /** A DTRIV base initialized per {@code config} (spec/cells.md §7.2, spec/dtriv.md §6). */
     public DtrivBase(int inputSize, int hiddenSize, CellConfig config, DataType type) {
@@ -56,12 +55,6 @@ public final class DtrivBase implements Base {
         this.b = Tensor.param(bias).named("b");
         this.p = Tensor.param(pInit).named("P");
         this.base = Init.eye(hidden, hidden, type);
-        this.upperMask = Nd4j.zeros(type, hidden, hidden);
-        for (int i = 0; i < hidden; i++) {
-            for (int j = i + 1; j < hidden; j++) {
-                upperMask.putScalar(i, j, 1.0);
-            }
-        }
     }
 
     @Override public Kind kind() { return Kind.DTRIV; }
@@ -91,8 +84,7 @@ public final class DtrivBase implements Base {
 
     /** The skew matrix {@code S(P) = triu(P, 1) − triu(P, 1)ᵀ} on the autograd layer. */
     public Tensor skew() {
-        Tensor upper = Ops.mul(p, Tensor.constant(upperMask));
-        return Ops.sub(upper, Ops.transpose(upper));
+        return org.momentumrnn4j.orthogonal.SkewFunction.skew(p);
     }
 
     /** The orthogonal recurrent matrix {@code B = base · exp(S(P))} on the autograd layer. */

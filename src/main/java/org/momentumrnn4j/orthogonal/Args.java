@@ -86,7 +86,7 @@ final class Args {
     }
 
     private static void requireFinite(String name, INDArray x) {
-        if (!BooleanIndexing.or(x, Conditions.notFinite())) {
+        if (allFinite(x)) {
             return;
         }
         long rows = x.rows();
@@ -102,5 +102,29 @@ final class Args {
         }
         throw new IllegalArgumentException(name + " must have finite entries (shape " + Arrays.toString(x.shape())
                 + ")");
+    }
+
+    /** Whether every element is finite: a scan of the buffer for dense arrays, one ND4J reduction otherwise. */
+    private static boolean allFinite(INDArray x) {
+        boolean dense = !x.isView() && x.offset() == 0 && x.length() == x.data().length();
+        if (dense && x.dataType() == DataType.FLOAT) {
+            java.nio.FloatBuffer b = x.data().asNio().order(java.nio.ByteOrder.nativeOrder()).asFloatBuffer();
+            for (int i = 0, n = (int) x.length(); i < n; i++) {
+                if (!Float.isFinite(b.get(i))) {
+                    return false;
+                }
+            }
+            return true;
+        }
+        if (dense && x.dataType() == DataType.DOUBLE) {
+            java.nio.DoubleBuffer b = x.data().asNio().order(java.nio.ByteOrder.nativeOrder()).asDoubleBuffer();
+            for (int i = 0, n = (int) x.length(); i < n; i++) {
+                if (!Double.isFinite(b.get(i))) {
+                    return false;
+                }
+            }
+            return true;
+        }
+        return !BooleanIndexing.or(x, Conditions.notFinite());
     }
 }

@@ -4,6 +4,7 @@ import org.momentumrnn4j.autograd.Context;
 import org.momentumrnn4j.autograd.Function;
 import org.momentumrnn4j.autograd.OpRegistry;
 import org.momentumrnn4j.autograd.Tensor;
+import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 
 /**
@@ -43,18 +44,49 @@ public final class ExpmFunction extends Function.Single {
         return algorithm != null ? algorithm : MatrixExp.defaultFor(a.dataType());
     }
 
+    /** What the forward pass learnt about {@code S}: all zero; and, for a skew {@code S}, the order and scaling. */
+    private record Saved(boolean zero, int[] plan) {}
+
     @Override
     protected INDArray forward1(Context ctx, INDArray[] in) {
         INDArray s = in[0];
         ctx.save(s);
+        boolean skew = s.rank() == 2 && s.rows() == s.columns()
+                && (s.dataType() == DataType.FLOAT || s.dataType() == DataType.DOUBLE);
+        double[] v = skew ? MatrixExp.readDouble(s) : null;
+        int n = skew ? (int) s.rows() : 0;
+        boolean zero = true;
+        for (int i = 0; i < n && skew; i++) {
+            for (int j = i; j < n; j++) {
+                double a = v[i * n + j];
+                zero &= a == 0.0;
+                if (a != -v[j * n + i]) {
+                    skew = false;
+                    break;
+                }
+            }
+        }
+        if (skew && !blockBackward) {
+            // Sᵀ = −S has the powers' norms of S: the backward's Fréchet derivative at Sᵀ uses the order and
+            // scaling chosen here instead of choosing them again.
+            int[] plan = new int[2];
+            INDArray e = MatrixExp.expm(s, algorithmFor(s), plan);
+            ctx.setState(new Saved(zero, plan));
+            return e;
+        }
+        ctx.setState(new Saved(false, null));
         return MatrixExp.expm(s, algorithmFor(s));
     }
 
     @Override
     protected INDArray[] backward1(Context ctx, INDArray g) {
         INDArray s = ctx.saved(0);
-        if (s.amaxNumber().doubleValue() == 0.0) {
+        Saved saved = ctx.state();
+        if (saved.zero() || s.amaxNumber().doubleValue() == 0.0) {
             return new INDArray[] {g};
+        }
+        if (saved.plan() != null) {
+            return new INDArray[] {MatrixExp.frechetNegated(s, g, algorithmFor(s), saved.plan())};
         }
         INDArray st = s.transpose().dup('c');
         INDArray gs = blockBackward ? MatrixExp.frechetBlock(st, g, algorithmFor(s))

@@ -5,11 +5,16 @@ import java.util.Arrays;
 import java.util.Objects;
 
 import org.nd4j.linalg.api.buffer.DataType;
+import org.nd4j.linalg.api.memory.MemoryWorkspace;
+import org.nd4j.linalg.api.memory.conf.WorkspaceConfiguration;
+import org.nd4j.linalg.api.memory.enums.AllocationPolicy;
+import org.nd4j.linalg.api.memory.enums.LearningPolicy;
+import org.nd4j.linalg.api.memory.enums.ResetPolicy;
+import org.nd4j.linalg.api.memory.enums.SpillPolicy;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
 import org.nd4j.linalg.indexing.INDArrayIndex;
 import org.nd4j.linalg.indexing.NDArrayIndex;
-import org.nd4j.linalg.ops.transforms.Transforms;
 
 /**
  * Matrix exponential {@code exp(A)} and its Fréchet derivative
@@ -52,6 +57,23 @@ public final class MatrixExp {
     private static final double THETA5_F32 = 1.8801526985337688;
     private static final double THETA7_F32 = 3.9257248464332842;
 
+    /*
+     * Every temporary of one evaluation (about 20-40 arrays of n×n) lives in a per-thread ND4J workspace that is
+     * reused by the next call, and only the results are copied out. Freshly allocated native buffers cost more
+     * than the products themselves here: measured on the 2-vCPU VM, n = 256 float32, 66 % of expm + Fréchet
+     * time was spent in allocateDataBuffer (memset of newly faulted pages).
+     */
+    private static final WorkspaceConfiguration WORKSPACE = WorkspaceConfiguration.builder()
+            .initialSize(0)
+            .policyAllocation(AllocationPolicy.OVERALLOCATE)
+            .overallocationLimit(0.1)
+            .policyLearning(LearningPolicy.FIRST_LOOP)
+            .policyReset(ResetPolicy.BLOCK_LEFT)
+            .policySpill(SpillPolicy.REALLOCATE)
+            .build();
+    private static final String WORKSPACE_VALUE = "momentumrnn4j-expm";
+    private static final String WORKSPACE_FRECHET = "momentumrnn4j-expm-frechet";
+
     private MatrixExp() {
     }
 
@@ -89,7 +111,7 @@ public final class MatrixExp {
         if (a.rows() == 1) {
             return Nd4j.create(a.dataType(), 1, 1).assign(Math.exp(a.getDouble(0, 0)));
         }
-        return evaluate(a, null, alg)[0];
+        return evaluate(a, null, alg, null, false).value;
     }
 
     /**
@@ -121,7 +143,7 @@ public final class MatrixExp {
         if (a.rows() == 1) {
             return Nd4j.create(a.dataType(), 1, 1).assign(Math.exp(a.getDouble(0, 0)) * e.getDouble(0, 0));
         }
-        return evaluate(a, e, alg)[1];
+        return evaluate(a, e, alg, null, false).derivative;
     }
 
     /**
@@ -159,7 +181,7 @@ public final class MatrixExp {
         m.put(new INDArrayIndex[] {top, top}, a);
         m.put(new INDArrayIndex[] {bottom, bottom}, a);
         m.put(new INDArrayIndex[] {top, bottom}, c == 1.0 ? e : e.div(c));
-        INDArray expM = evaluate(m, null, alg)[0];              // [2n, 2n]
+        INDArray expM = evaluate(m, null, alg, null, false).value;     // [2n, 2n]
         INDArray block = expM.get(top, bottom).dup('c');         // [n, n]
         return c == 1.0 ? block : block.muli(c);
     }
@@ -247,20 +269,11 @@ public final class MatrixExp {
      */
     private static int ell(Powers h, int m, int s, ExpmAlgorithm alg) {
         int p = 2 * m + 1;
-        double scale = Math.scalb(1.0, -s);
-        INDArray absX = h.absDouble().mul(scale);                     // [n, n] |X|, double
-        INDArray v = Nd4j.ones(DataType.DOUBLE, h.n, 1);               // [n, 1]
-        INDArray w = Nd4j.create(DataType.DOUBLE, h.n, 1);             // [n, 1]
-        for (int i = 0; i < p; i++) {
-            Nd4j.gemm(absX, v, w, true, false, 1.0, 0.0);              // w = |X|ᵀ v
-            INDArray t = v;
-            v = w;
-            w = t;
-        }
-        double absPowNorm = v.maxNumber().doubleValue();
+        double absPowNorm = h.absPowerNorm(p, s);
         if (absPowNorm == 0.0) {
             return 0;
         }
+        double scale = Math.scalb(1.0, -s);
         double c = ellConstant(m, alg);
         double alpha = absPowNorm / (h.norm(h.a) * scale * c);
         int value = (int) Math.ceil(log2(alpha / alg.unitRoundoff()) / (2 * m));
@@ -314,13 +327,63 @@ public final class MatrixExp {
     // ---------------------------------------------------------------------------------------------
 
     /**
-     * Core of {@link #expm} and {@link #frechet}: returns {@code {R, DR}} with {@code R = exp(A)} and
-     * {@code DR = L(A, E)} ({@code DR = null} when {@code e == null}).
+     * {@code exp(A)} and the Padé order and scaling chosen for {@code A} (package-private: {@link ExpmFunction}
+     * hands the choice to {@link #frechet(INDArray, INDArray, ExpmAlgorithm, int[])} for a skew-symmetric
+     * {@code A}, whose transpose {@code −A} has the same powers' norms and therefore the same choice).
+     *
+     * @return {@code {exp(A)}} and, in {@code plan}, {@code {m, s}}
      */
-    private static INDArray[] evaluate(INDArray aIn, INDArray eIn, ExpmAlgorithm alg) {
+    static INDArray expm(INDArray a, ExpmAlgorithm alg, int[] plan) {
+        Args.requireSquare("a", a);
+        Objects.requireNonNull(alg, "alg must not be null");
+        if (a.rows() == 1) {
+            plan[0] = 1;
+            plan[1] = 0;
+            return Nd4j.create(a.dataType(), 1, 1).assign(Math.exp(a.getDouble(0, 0)));
+        }
+        Evaluation ev = evaluate(a, null, alg, null, false);
+        plan[0] = ev.m;
+        plan[1] = ev.s;
+        return ev.value;
+    }
+
+    /**
+     * {@code L(−A, E)}, the Fréchet derivative at the negated {@code A} (for a skew {@code A}: at {@code Aᵀ}), with
+     * the Padé order and scaling {@code {m, s}} given (the choice {@code alg} makes for {@code A}, from
+     * {@link #expm(INDArray, ExpmAlgorithm, int[])}); {@code −A} is formed in the evaluation's workspace.
+     */
+    static INDArray frechetNegated(INDArray a, INDArray e, ExpmAlgorithm alg, int[] plan) {
+        Args.requireSquare("a", a);
+        Args.requireLike("e", e, "a", a);
+        if (a.rows() == 1) {
+            return Nd4j.create(a.dataType(), 1, 1).assign(Math.exp(-a.getDouble(0, 0)) * e.getDouble(0, 0));
+        }
+        return evaluate(a, e, alg, new Plan(plan[0], plan[1]), true).derivative;
+    }
+
+    /** {@code R = exp(A)} (null when only the derivative was asked for), {@code DR = L(A, E)}, and the plan. */
+    private record Evaluation(INDArray value, INDArray derivative, int m, int s) {}
+
+    /**
+     * Core of {@link #expm} and {@link #frechet}: {@code R = exp(A)} and {@code DR = L(A, E)} ({@code DR = null}
+     * when {@code e == null}; {@code R} is not returned when {@code e != null}). {@code forced}: the order and
+     * scaling to use instead of choosing them from {@code A}; {@code negate}: evaluate at {@code −A}.
+     */
+    private static Evaluation evaluate(INDArray aIn, INDArray eIn, ExpmAlgorithm alg, Plan forced, boolean negate) {
+        String id = eIn == null ? WORKSPACE_VALUE : WORKSPACE_FRECHET;
+        try (MemoryWorkspace ws = Nd4j.getWorkspaceManager().getAndActivateWorkspace(WORKSPACE, id)) {
+            Plan[] plan = {forced};
+            INDArray[] out = evaluateIn(negate ? aIn.neg() : aIn, eIn, alg, plan);
+            return eIn == null ? new Evaluation(out[0].detach(), null, plan[0].m, plan[0].s)
+                               : new Evaluation(null, out[1].detach(), plan[0].m, plan[0].s);
+        }
+    }
+
+    private static INDArray[] evaluateIn(INDArray aIn, INDArray eIn, ExpmAlgorithm alg, Plan[] planInOut) {
         INDArray a = cOrdered(aIn);
         Powers h = new Powers(a, alg);
-        Plan plan = choose(h, alg);
+        Plan plan = planInOut[0] != null ? planInOut[0] : choose(h, alg);
+        planInOut[0] = plan;
         int m = plan.m;
         int s = plan.s;
         long n = h.n;
@@ -399,7 +462,6 @@ public final class MatrixExp {
                 Nd4j.gemm(d6, z1, dv, false, false, 1.0, 1.0);
             }
         }
-
         // r_m = (V − U)⁻¹ (V + U), one LU of V − U.
         INDArray pNum = v.add(u);                                          // [n, n] P = V + U
         INDArray qDen = v.sub(u);                                          // [n, n] Q = V − U
@@ -412,7 +474,6 @@ public final class MatrixExp {
             Nd4j.gemm(dq, r, rhs, false, false, -1.0, 1.0);                // DP − DQ R
             dr = lu.solve(rhs);                                            // DR = Q⁻¹ (DP − DQ R)
         }
-
         // Squaring: (R, DR) ← (R R, R DR + DR R), s times, into ping-pong buffers.
         if (s > 0) {
             INDArray rNext = Nd4j.create(dt, n, n);
@@ -441,7 +502,8 @@ public final class MatrixExp {
         final boolean entrywise;    // quirk D4
         private final INDArray[] pow = new INDArray[11];
         private final double[] dCache = new double[11];
-        private INDArray absDouble;
+        private double[] absA;                                   // |A| row-major, double
+        private final java.util.List<double[]> chain = new java.util.ArrayList<>(); // (|A|ᵀ)^k 1
 
         Powers(INDArray a, ExpmAlgorithm alg) {
             this.a = a;
@@ -489,11 +551,34 @@ public final class MatrixExp {
             return entrywise ? x.norm1Number().doubleValue() : inducedOneNorm(x);
         }
 
-        INDArray absDouble() {
-            if (absDouble == null) {
-                absDouble = Transforms.abs(a, true).castTo(DataType.DOUBLE);
+        /**
+         * {@code ‖ |X|^p ‖₁} for {@code X = 2^{−s} A}: the largest entry of {@code (|A|ᵀ)^p 1} times
+         * {@code 2^{−sp}} (exact: a power of two), from mat-vecs on a heap copy of {@code |A|} in double that
+         * are cached and shared by the orders tried. Falls back to the scaled chain if the unscaled one
+         * overflows.
+         */
+        double absPowerNorm(int p, int s) {
+            if (absA == null) {
+                absA = readDouble(a);
+                for (int i = 0; i < absA.length; i++) {
+                    absA[i] = Math.abs(absA[i]);
+                }
+                chain.add(ones((int) n));
             }
-            return absDouble;
+            while (chain.size() <= p) {
+                chain.add(transposedMatVec(absA, chain.get(chain.size() - 1), 1.0, (int) n));
+            }
+            double max = max(chain.get(p));
+            double scaled = Math.scalb(max, -s * p);
+            if (Double.isFinite(max) && (scaled >= Double.MIN_NORMAL || max == 0.0)) {
+                return scaled;
+            }
+            double[] v = ones((int) n);                          // overflow or underflow: scale every step
+            double scale = Math.scalb(1.0, -s);
+            for (int i = 0; i < p; i++) {
+                v = transposedMatVec(absA, v, scale, (int) n);
+            }
+            return max(v);
         }
 
         /**
@@ -535,7 +620,67 @@ public final class MatrixExp {
 
     /** Induced 1-norm (maximum absolute column sum), in double. */
     static double inducedOneNorm(INDArray x) {
-        return x.norm1(0).maxNumber().doubleValue();
+        int rows = (int) x.rows();
+        int cols = (int) x.columns();
+        double[] v = readDouble(x);
+        double[] sums = new double[cols];
+        for (int i = 0; i < rows; i++) {
+            int o = i * cols;
+            for (int j = 0; j < cols; j++) {
+                sums[j] += Math.abs(v[o + j]);
+            }
+        }
+        return max(sums);
+    }
+
+    /** The elements of a matrix in row-major order, in double (one bulk read of a dense 'c' buffer). */
+    static double[] readDouble(INDArray x) {
+        INDArray c = x.ordering() == 'c' && !x.isView() && x.offset() == 0 ? x : x.dup('c');
+        int len = (int) c.length();
+        double[] out = new double[len];
+        java.nio.ByteBuffer bytes = c.data().asNio().order(java.nio.ByteOrder.nativeOrder());
+        if (c.dataType() == DataType.DOUBLE) {
+            bytes.asDoubleBuffer().get(out, 0, len);
+        } else if (c.dataType() == DataType.FLOAT) {
+            float[] f = new float[len];
+            bytes.asFloatBuffer().get(f, 0, len);
+            for (int i = 0; i < len; i++) {
+                out[i] = f[i];
+            }
+        } else {
+            throw new IllegalArgumentException("expected FLOAT or DOUBLE, got " + c.dataType());
+        }
+        return out;
+    }
+
+    /** {@code w = scale · Mᵀ v} for a row-major n×n {@code m}. */
+    private static double[] transposedMatVec(double[] m, double[] v, double scale, int n) {
+        double[] w = new double[n];
+        for (int i = 0; i < n; i++) {
+            double vi = v[i] * scale;
+            int o = i * n;
+            for (int j = 0; j < n; j++) {
+                w[j] += m[o + j] * vi;
+            }
+        }
+        return w;
+    }
+
+    private static double[] ones(int n) {
+        double[] v = new double[n];
+        Arrays.fill(v, 1.0);
+        return v;
+    }
+
+    /** The largest element (NaN if any is NaN). */
+    private static double max(double[] v) {
+        double m = Double.NEGATIVE_INFINITY;
+        for (double x : v) {
+            if (!(x <= m)) {
+                m = x;
+            }
+        }
+        return m;
     }
 
     /** {@code x} itself if it is a contiguous 'c'-ordered array, else a 'c' copy. */

@@ -495,4 +495,53 @@ class MatrixExpTest {
         assertEquals(0.0, gp.getDouble(1, 0));
         assertEquals(0.0, gp.getDouble(0, 0));
     }
+
+    // ---- ExpmFunction: the forward's order and scaling reused by the backward for a skew S ---------
+
+    /**
+     * For a skew-symmetric S the autograd backward reuses the Padé order and scaling of the forward pass
+     * (Sᵀ = −S has the same powers' norms). The result must be the very bits of the Fréchet derivative at Sᵀ with
+     * the order and scaling chosen afresh: same plan, same operands (−S and Sᵀ are equal bit for bit). Norms from
+     * 0.01 to 40 cover orders 3..13 and several squarings; a non-skew S takes the general path.
+     */
+    @Test
+    void skewBackwardReusesTheForwardPlanExactly() {
+        SplittableRandom rnd = new SplittableRandom(11);
+        Set<String> plans = new TreeSet<>();
+        for (DataType dt : new DataType[] {F64, F32}) {
+            for (double nrm : new double[] {0.01, 0.2, 1.0, 3.0, 8.0, 40.0}) {
+                INDArray s = fromArray(TestMatrices.randomSkew(9, nrm, rnd), dt);
+                INDArray g = fromArray(TestMatrices.gaussian(9, 9, rnd), dt);
+                ExpmAlgorithm alg = MatrixExp.defaultFor(dt);
+                int[] mS = MatrixExp.orderAndScaling(s.transpose().dup('c'), alg);
+                plans.add(dt + " m=" + mS[0] + " s=" + mS[1]);
+                INDArray expected = MatrixExp.frechet(s.transpose().dup('c'), g, alg);
+                INDArray actual = gradientThroughExpm(s, g);
+                assertEquals(0.0, maxAbsDiff(expected, actual), dt + " norm " + nrm);
+                assertEquals(0.0, maxAbsDiff(MatrixExp.expm(s, alg), forwardThroughExpm(s)), dt + " norm " + nrm);
+            }
+        }
+        assertTrue(plans.size() >= 6, "too few distinct plans exercised: " + plans);
+        INDArray general = fromArray(TestMatrices.gaussian(7, 7, rnd), F64).muli(0.7);
+        INDArray g = fromArray(TestMatrices.gaussian(7, 7, rnd), F64);
+        assertEquals(0.0, maxAbsDiff(MatrixExp.frechet(general.transpose().dup('c'), g, ExpmAlgorithm.PADE_F64),
+                gradientThroughExpm(general, g)));
+        assertEquals(0.0, maxAbs(toArray(gradientThroughExpm(Nd4j.zeros(F64, 5, 5), g.get(
+                org.nd4j.linalg.indexing.NDArrayIndex.interval(0, 5), org.nd4j.linalg.indexing.NDArrayIndex.interval(0, 5)))
+                .sub(g.get(org.nd4j.linalg.indexing.NDArrayIndex.interval(0, 5),
+                        org.nd4j.linalg.indexing.NDArrayIndex.interval(0, 5))))));
+    }
+
+    private static INDArray gradientThroughExpm(INDArray s, INDArray g) {
+        org.momentumrnn4j.autograd.Tensor p = org.momentumrnn4j.autograd.Tensor.param(s.dup());
+        try (org.momentumrnn4j.autograd.Tape tape = org.momentumrnn4j.autograd.Tape.open()) {
+            org.momentumrnn4j.autograd.Tensor e = ExpmFunction.expm(p);
+            tape.backward(e, g.dup());
+        }
+        return p.grad();
+    }
+
+    private static INDArray forwardThroughExpm(INDArray s) {
+        return ExpmFunction.expm(org.momentumrnn4j.autograd.Tensor.constant(s)).value();
+    }
 }

@@ -1,0 +1,80 @@
+package org.momentumrnn4j.orthogonal;
+
+import java.nio.ByteOrder;
+
+import org.momentumrnn4j.autograd.Context;
+import org.momentumrnn4j.autograd.Function;
+import org.momentumrnn4j.autograd.OpRegistry;
+import org.momentumrnn4j.autograd.Tensor;
+import org.nd4j.linalg.api.buffer.DataType;
+import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.factory.Nd4j;
+
+/**
+ * {@code S = triu(P, 1) − triu(P, 1)ᵀ} as one autograd operation (dtriv.md §1), with the gradient
+ * {@code G_P = triu(G_S − G_Sᵀ, 1)} (§2 step 3): the values of the composition mask-multiply, transpose and
+ * subtract, in one pass over a heap copy and one new array each way, instead of five native temporaries.
+ */
+public final class SkewFunction extends Function.Single {
+    static {
+        OpRegistry.register("skew_upper", SkewFunction.class);
+    }
+
+    /** {@code S(P)} for a square FLOAT or DOUBLE {@code P} (only its strict upper triangle is used). */
+    public static Tensor skew(Tensor p) {
+        return new SkewFunction().apply1(p);
+    }
+
+    @Override
+    public String name() {
+        return "skew_upper";
+    }
+
+    @Override
+    protected INDArray forward1(Context ctx, INDArray[] in) {
+        INDArray p = Args.requireSquare("p", in[0]);
+        int n = (int) p.rows();
+        double[] v = MatrixExp.readDouble(p);
+        double[] s = new double[n * n];
+        for (int i = 0; i < n; i++) {
+            for (int j = i + 1; j < n; j++) {
+                double x = v[i * n + j];
+                s[i * n + j] = x;
+                s[j * n + i] = 0.0 - x;                      // as triu(P)·mask − (triu(P)·mask)ᵀ: 0 − x
+            }
+        }
+        return matrix(s, p.dataType(), n);
+    }
+
+    @Override
+    protected INDArray[] backward1(Context ctx, INDArray g) {
+        int n = (int) g.rows();
+        double[] v = MatrixExp.readDouble(g);
+        double[] gp = new double[n * n];
+        for (int i = 0; i < n; i++) {
+            for (int j = i + 1; j < n; j++) {
+                gp[i * n + j] = v[i * n + j] - v[j * n + i];
+            }
+        }
+        return new INDArray[] {matrix(gp, g.dataType(), n)};
+    }
+
+    /** A new 'c'-ordered n×n array of {@code type} holding {@code v} (row-major). */
+    static INDArray matrix(double[] v, DataType type, int n) {
+        INDArray out = Nd4j.createUninitialized(type, n, n);
+        java.nio.ByteBuffer bytes = out.data().asNio().order(ByteOrder.nativeOrder());
+        if (type == DataType.DOUBLE) {
+            bytes.asDoubleBuffer().put(v, 0, n * n);
+        } else {
+            java.nio.FloatBuffer f = bytes.asFloatBuffer();
+            float[] row = new float[n];
+            for (int i = 0; i < n; i++) {
+                for (int j = 0; j < n; j++) {
+                    row[j] = (float) v[i * n + j];
+                }
+                f.put(i * n, row, 0, n);
+            }
+        }
+        return out;
+    }
+}
