@@ -1,12 +1,22 @@
 package org.momentumrnn4j.orthogonal;
 
+import static org.bytedeco.openblas.global.openblas.CblasColMajor;
+import static org.bytedeco.openblas.global.openblas.CblasLower;
+import static org.bytedeco.openblas.global.openblas.CblasNoTrans;
+import static org.bytedeco.openblas.global.openblas.CblasNonUnit;
+import static org.bytedeco.openblas.global.openblas.CblasRight;
+import static org.bytedeco.openblas.global.openblas.CblasUnit;
+import static org.bytedeco.openblas.global.openblas.CblasUpper;
 import static org.bytedeco.openblas.global.openblas.LAPACKE_dgetrf2;
-import static org.bytedeco.openblas.global.openblas.LAPACKE_dgetrs;
 import static org.bytedeco.openblas.global.openblas.LAPACKE_sgetrf2;
-import static org.bytedeco.openblas.global.openblas.LAPACKE_sgetrs;
 import static org.bytedeco.openblas.global.openblas.LAPACK_COL_MAJOR;
+import static org.bytedeco.openblas.global.openblas.cblas_dtrsm;
+import static org.bytedeco.openblas.global.openblas.cblas_strsm;
 
 import java.lang.ref.Reference;
+import java.nio.ByteOrder;
+import java.nio.DoubleBuffer;
+import java.nio.FloatBuffer;
 
 import org.bytedeco.javacpp.DoublePointer;
 import org.bytedeco.javacpp.FloatPointer;
@@ -16,13 +26,18 @@ import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
 
 /**
- * One LU factorization {@code Q = P·L·U} (partial pivoting) reused for any number of solves {@code Q X = Y}
- * (LAPACK {@code getrs}).
+ * One LU factorization reused for any number of solves {@code Q X = Y}, on row-major ({@code 'c'}) arrays without
+ * a transposed copy: the row-major buffer of {@code Q} is {@code Qᵀ} to column-major LAPACK, so {@code getrf2}
+ * factors {@code Qᵀ = P·L·U} in place of a plain copy, and a solve is the right-hand system
+ * {@code Xᵀ·Qᵀ = Yᵀ} on the row-major buffer of {@code Y} (column-major {@code Yᵀ}): two triangular solves
+ * ({@code trsm}, side right: {@code W·U = Yᵀ}, {@code Z·L = W}) and the column interchanges
+ * {@code Xᵀ = Z·Pᵀ}, which are row interchanges of {@code X}. (Transposing to column-major and back cost more than
+ * the factorization itself on n = 256.)
  *
- * <p>ND4J 1.0.0-M2.1 exposes {@code getrf} but no {@code getrs}, and its {@code trsm} wrapper passes the
- * {@code diag} flag unconverted to CBLAS; so both calls go straight to the LAPACKE binding that ND4J's own
- * {@code CpuLapack} uses ({@code org.bytedeco.openblas.global.openblas}). All buffers handed to LAPACK are
- * freshly allocated, contiguous, column-major ({@code 'f'}) copies, kept reachable across the native calls.
+ * <p>The calls go straight to the LAPACKE/CBLAS bindings that ND4J's own {@code CpuLapack} uses
+ * ({@code org.bytedeco.openblas.global.openblas}); ND4J 1.0.0-M2.1 exposes {@code getrf} but no {@code getrs},
+ * and its {@code trsm} wrapper passes the {@code diag} flag unconverted to CBLAS. Buffers handed to native code
+ * are freshly created contiguous copies, kept reachable across the calls.
  *
  * <p>The factorization is the recursive {@code getrf2} (LAPACK ≥ 3.6, level-3 BLAS), not {@code getrf}:
  * OpenBLAS 0.3.19 replaces {@code getrf} by its own multithreaded {@code getrf_parallel} for
@@ -34,7 +49,7 @@ import org.nd4j.linalg.factory.Nd4j;
  */
 final class LuSolver {
 
-    private final INDArray lu;    // [n, n] 'f', packed L (unit lower) and U
+    private final INDArray lu;    // [n, n] 'c' buffer = column-major LU of Qᵀ: packed L (unit lower) and U
     private final INDArray ipiv;  // [n] INT32, 1-based LAPACK row pivots
     private final int n;
 
@@ -53,7 +68,7 @@ final class LuSolver {
      */
     static LuSolver factor(INDArray q) {
         int n = (int) q.rows();
-        INDArray lu = q.dup('f');                       // [n, n] 'f', overwritten by L\U
+        INDArray lu = q.dup('c');                       // [n, n] 'c' = Qᵀ column-major, overwritten by L\U
         INDArray ipiv = Nd4j.create(DataType.INT32, n); // [n]
         int info;
         if (q.dataType() == DataType.DOUBLE) {
@@ -83,20 +98,42 @@ final class LuSolver {
      */
     INDArray solve(INDArray y) {
         int k = (int) y.columns();
-        INDArray x = y.dup('f');                        // [n, k] 'f', overwritten by the solution
-        int info;
+        INDArray x = y.dup('c');                        // [n, k] 'c' = Yᵀ column-major [k, n], overwritten by Xᵀ
+        int[] piv = new int[n];
+        ipiv.data().asNio().order(ByteOrder.nativeOrder()).asIntBuffer().get(piv);
         if (lu.dataType() == DataType.DOUBLE) {
-            info = LAPACKE_dgetrs(LAPACK_COL_MAJOR, (byte) 'N', n, k, (DoublePointer) lu.data().addressPointer(), n,
-                    (IntPointer) ipiv.data().addressPointer(), (DoublePointer) x.data().addressPointer(), n);
+            DoublePointer a = (DoublePointer) lu.data().addressPointer();
+            DoublePointer b = (DoublePointer) x.data().addressPointer();
+            cblas_dtrsm(CblasColMajor, CblasRight, CblasUpper, CblasNoTrans, CblasNonUnit, k, n, 1.0, a, n, b, k);
+            cblas_dtrsm(CblasColMajor, CblasRight, CblasLower, CblasNoTrans, CblasUnit, k, n, 1.0, a, n, b, k);
+            DoubleBuffer buf = x.data().asNio().order(ByteOrder.nativeOrder()).asDoubleBuffer();
+            double[] ri = new double[k];
+            double[] rp = new double[k];
+            for (int i = n - 1; i >= 0; i--) {               // Xᵀ = Z·P_{n−1}⋯P_0: swap rows i, piv_i of X
+                int p = piv[i] - 1;
+                if (p != i) {
+                    buf.get(i * k, ri, 0, k).get(p * k, rp, 0, k);
+                    buf.put(i * k, rp, 0, k).put(p * k, ri, 0, k);
+                }
+            }
         } else {
-            info = LAPACKE_sgetrs(LAPACK_COL_MAJOR, (byte) 'N', n, k, (FloatPointer) lu.data().addressPointer(), n,
-                    (IntPointer) ipiv.data().addressPointer(), (FloatPointer) x.data().addressPointer(), n);
+            FloatPointer a = (FloatPointer) lu.data().addressPointer();
+            FloatPointer b = (FloatPointer) x.data().addressPointer();
+            cblas_strsm(CblasColMajor, CblasRight, CblasUpper, CblasNoTrans, CblasNonUnit, k, n, 1f, a, n, b, k);
+            cblas_strsm(CblasColMajor, CblasRight, CblasLower, CblasNoTrans, CblasUnit, k, n, 1f, a, n, b, k);
+            FloatBuffer buf = x.data().asNio().order(ByteOrder.nativeOrder()).asFloatBuffer();
+            float[] ri = new float[k];
+            float[] rp = new float[k];
+            for (int i = n - 1; i >= 0; i--) {
+                int p = piv[i] - 1;
+                if (p != i) {
+                    buf.get(i * k, ri, 0, k).get(p * k, rp, 0, k);
+                    buf.put(i * k, rp, 0, k).put(p * k, ri, 0, k);
+                }
+            }
         }
         Reference.reachabilityFence(lu);
-        Reference.reachabilityFence(ipiv);
-        if (info != 0) {
-            throw new IllegalStateException("LAPACK getrs failed, info = " + info);
-        }
-        return x.dup('c');
+        Reference.reachabilityFence(x);
+        return x;
     }
 }
