@@ -12,6 +12,7 @@ import org.momentumrnn4j.autograd.Context;
 import org.momentumrnn4j.autograd.Function;
 import org.momentumrnn4j.autograd.OpRegistry;
 import org.momentumrnn4j.runtime.NativeRuntime;
+import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
 import org.nd4j.linalg.indexing.INDArrayIndex;
@@ -113,15 +114,57 @@ final class BatchSplitSweep extends Function {
     /** Slices' contexts, kept for backward. */
     private static final class Parts {
         final Context[] contexts;
+        INDArray x;                  // the input [B, T, F] and initial state slots (for their shapes and types)
+        INDArray[] slots;
 
         Parts(int n) {
             contexts = new Context[n];
         }
     }
 
+    /**
+     * Arrays for the whole batch's per-sample results, one per index in {@code 0..numSlots}: {@code shapes[j]} of
+     * {@code types[j]}, or null where {@code skip[j]}; each slice is told ({@link SliceSink}) to write its rows
+     * into them. Null (slices concatenated afterwards) if a slice cannot.
+     */
+    private INDArray[] destinations(long[][] shapes, DataType[] types, boolean[] skip, boolean forward) {
+        for (Function part : parts) {
+            if (!(part instanceof SliceSink)) {
+                return null;
+            }
+        }
+        INDArray[] full = new INDArray[shapes.length];
+        for (int j = 0; j < full.length; j++) {
+            full[j] = skip[j] ? null : Nd4j.createUninitialized(types[j], shapes[j]);
+        }
+        for (int i = 0; i < parts.length; i++) {
+            INDArray[] rows = new INDArray[full.length];
+            for (int j = 0; j < full.length; j++) {
+                rows[j] = full[j] == null ? null : rows(full[j], starts[i], starts[i + 1]);
+            }
+            if (forward) {
+                ((SliceSink) parts[i]).writeInto(rows, null);
+            } else {
+                ((SliceSink) parts[i]).writeInto(null, rows);
+            }
+        }
+        return full;
+    }
+
     @Override
     protected INDArray[] forward(Context ctx, INDArray[] inputs) {
         Parts state = new Parts(parts.length);
+        state.x = inputs[0];
+        state.slots = java.util.Arrays.copyOfRange(inputs, 1, numSlots + 1);
+        long[][] shapes = new long[numOutputs()][];
+        DataType[] types = new DataType[numOutputs()];
+        shapes[0] = new long[] {inputs[0].size(0), inputs[0].size(1), inputs[1].size(1)};     // Y [B, T, H]
+        types[0] = inputs[0].dataType();                                                      // the sweep's type is x's
+        for (int j = 1; j <= numSlots; j++) {                                                  // final state: initial's shapes
+            shapes[j] = inputs[j].shape();
+            types[j] = inputs[0].dataType();
+        }
+        INDArray[] full = destinations(shapes, types, new boolean[numOutputs()], true);
         INDArray[][] outs = runAll(i -> {
             Context c = Context.part(ctx);
             state.contexts[i] = c;
@@ -134,7 +177,7 @@ final class BatchSplitSweep extends Function {
         ctx.setState(state);
         INDArray[] result = new INDArray[numOutputs()];
         for (int j = 0; j < result.length; j++) {
-            result[j] = concatRows(outs, j);
+            result[j] = full != null ? full[j] : concatRows(outs, j);
         }
         return result;
     }
@@ -142,6 +185,15 @@ final class BatchSplitSweep extends Function {
     @Override
     protected INDArray[] backward(Context ctx, INDArray[] gradOutputs) {
         Parts state = ctx.state();
+        long[][] shapes = new long[numSlots + 1][];
+        DataType[] types = new DataType[numSlots + 1];
+        boolean[] skip = new boolean[numSlots + 1];
+        for (int j = 0; j <= numSlots; j++) {                                  // δx and the initial state's gradients
+            shapes[j] = (j == 0 ? state.x : state.slots[j - 1]).shape();
+            types[j] = state.x.dataType();
+        }
+        skip[0] = !state.contexts[0].needsInputGrad(0);
+        INDArray[] full = destinations(shapes, types, skip, false);
         INDArray[][] grads = runAll(i -> {
             INDArray[] g = new INDArray[gradOutputs.length];
             for (int j = 0; j < g.length; j++) {
@@ -152,7 +204,7 @@ final class BatchSplitSweep extends Function {
         int inputs = grads[0].length;
         INDArray[] result = new INDArray[inputs];
         for (int j = 0; j <= numSlots; j++) {
-            result[j] = concatRows(grads, j);                                   // x and the initial state: per sample
+            result[j] = full != null && full[j] != null ? full[j] : concatRows(grads, j);
         }
         for (int j = numSlots + 1; j < inputs; j++) {                          // parameters: summed over the slices
             INDArray sum = null;                                               // the slices' arrays are their own

@@ -19,7 +19,7 @@ import org.nd4j.linalg.factory.Nd4j;
  * rational tanh and sigmoid evaluated in float arithmetic (twice the SIMD width of double) and no conversion
  * between the heap and ND4J's float32 buffers. Generated; see FusedSweep for the documentation.
  */
-final class FusedSweepFloat extends Function {
+final class FusedSweepFloat extends Function implements SliceSink {
     static {
         OpRegistry.register("fused_sweep_float", FusedSweepFloat.class);
         org.momentumrnn4j.runtime.NativeRuntime.configure();
@@ -36,6 +36,8 @@ final class FusedSweepFloat extends Function {
     private final boolean[] mask;      // [T·B] time-major: step active; null = all active
     private final int firstCounter;
     private final int numSlots;
+    private INDArray[] forwardInto;    // destinations of the outputs (SliceSink), or null
+    private INDArray[] backwardInto;   // destinations of δx and the initial-state gradients, or null
 
     FusedSweepFloat(Base.Kind kind, DriveSpec drive, CellConfig.Activation activation, int steps, int batch, int in,
                int hidden, boolean[] mask, int firstCounter, int numSlots) {
@@ -50,6 +52,26 @@ final class FusedSweepFloat extends Function {
         this.mask = mask;
         this.firstCounter = firstCounter;
         this.numSlots = numSlots;
+    }
+
+    @Override
+    public void writeInto(INDArray[] forwardOutputs, INDArray[] backwardGradients) {
+        this.forwardInto = forwardOutputs;
+        this.backwardInto = backwardGradients;
+    }
+
+    /** Result {@code k}: {@code src[off ..]} written into its destination, or into a new array of {@code shape}. */
+    private static INDArray emit(INDArray[] into, int k, float[] src, int off, DataType type, long... shape) {
+        INDArray dst = into == null ? null : into[k];
+        if (dst == null) {
+            return HeapTransfer.create(src, off, type, shape);
+        }
+        if (!java.util.Arrays.equals(dst.shape(), shape) || dst.dataType() != type) {
+            throw new IllegalStateException("destination " + k + " must be " + type + " " + java.util.Arrays.toString(shape)
+                    + ", got " + dst.dataType() + " " + java.util.Arrays.toString(dst.shape()));
+        }
+        HeapTransfer.write(src, off, dst, null);
+        return dst;
     }
 
     @Override
@@ -321,16 +343,16 @@ final class FusedSweepFloat extends Function {
             }
         }
         INDArray[] out = new INDArray[1 + numSlots];
-        out[0] = HeapTransfer.create(y, 0, type, batch, steps, hidden);
+        out[0] = emit(forwardInto, 0, y, 0, type, batch, steps, hidden);
         int o = 1;
-        out[o++] = HeapTransfer.create(hs, steps * bh, type, batch, hidden);
+        out[o] = emit(forwardInto, o++, hs, steps * bh, type, batch, hidden);
         if (cs != null) {
-            out[o++] = HeapTransfer.create(cs, steps * bh, type, batch, hidden);
+            out[o] = emit(forwardInto, o++, cs, steps * bh, type, batch, hidden);
         }
         if (v != null) {
-            out[o++] = HeapTransfer.create(v, 0, type, batch, gates);
+            out[o] = emit(forwardInto, o++, v, 0, type, batch, gates);
             if (m != null) {
-                out[o++] = HeapTransfer.create(m, 0, type, batch, gates);
+                out[o] = emit(forwardInto, o++, m, 0, type, batch, gates);
             }
         }
         if (sv != null) {
@@ -516,18 +538,20 @@ final class FusedSweepFloat extends Function {
         INDArray[] grads = new INDArray[inputs()];
         if (ctx.needsInputGrad(0)) {
             INDArray dXt = Nd4j.gemm(dG, sv.w, false, false);                              // [T·B, F]
-            grads[0] = dXt.reshape(steps, batch, in).permute(1, 0, 2).dup('c');
+            INDArray perSample = dXt.reshape(steps, batch, in).permute(1, 0, 2);               // [B, T, F] view
+            INDArray dst = backwardInto == null ? null : backwardInto[0];
+            grads[0] = dst == null ? perSample.dup('c') : dst.assign(perSample);
             dXt.close();
         }
         o = 1;
-        grads[o++] = HeapTransfer.create(dh, 0, type, batch, hidden);
+        grads[o] = emit(backwardInto, o++, dh, 0, type, batch, hidden);
         if (kind == Base.Kind.LSTM) {
-            grads[o++] = HeapTransfer.create(dc, 0, type, batch, hidden);
+            grads[o] = emit(backwardInto, o++, dc, 0, type, batch, hidden);
         }
         if (hasDriveState()) {
-            grads[o++] = HeapTransfer.create(dv, 0, type, batch, gates);
+            grads[o] = emit(backwardInto, o++, dv, 0, type, batch, gates);
             if (adam()) {
-                grads[o++] = HeapTransfer.create(dm, 0, type, batch, gates);
+                grads[o] = emit(backwardInto, o++, dm, 0, type, batch, gates);
             }
         }
         grads[t0] = Nd4j.gemm(dG, sv.xt, true, false);                                     // δW = δGᵀ X  [G, F]
