@@ -656,11 +656,12 @@ public final class MatrixExp {
     /** {@code w = scale · Mᵀ v} for a row-major n×n {@code m}. */
     private static double[] transposedMatVec(double[] m, double[] v, double scale, int n) {
         double[] w = new double[n];
+        double[] row = new double[n];     // a row copied to offset 0: C2 vectorizes loops whose arrays are indexed alike
         for (int i = 0; i < n; i++) {
             double vi = v[i] * scale;
-            int o = i * n;
+            System.arraycopy(m, i * n, row, 0, n);
             for (int j = 0; j < n; j++) {
-                w[j] += m[o + j] * vi;
+                w[j] += row[j] * vi;
             }
         }
         return w;

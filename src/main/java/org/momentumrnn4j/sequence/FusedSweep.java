@@ -238,19 +238,28 @@ final class FusedSweep extends Function implements SliceSink {
         // inside the recurrent loop, row by row, was measured slower: 21 ms vs 9 ms per batch at T 784.)
         Saved sv = ctx.isRecording() ? new Saved() : null;
         if (scanFilter) {
-            for (int t = 0; t < steps; t++) {
-                double c = vCoefficient(kappa, t + 1);
-                for (int b = 0; b < batch; b++) {
+            // one sample at a time, its v row and the current g row in arrays of their own: loops whose arrays are
+            // all indexed alike are vectorized by C2, loops over rows at different offsets of two arrays are not
+            // (measured 0.08 vs 0.47 ns per element)
+            double[] vRow = new double[gates];
+            double[] gRow = new double[gates];
+            for (int b = 0; b < batch; b++) {
+                System.arraycopy(v, b * gates, vRow, 0, gates);
+                for (int t = 0; t < steps; t++) {
+                    int o = t * bg + b * gates;
                     if (!active(t, b)) {
-                        System.arraycopy(v, b * gates, work, t * bg + b * gates, gates);
+                        System.arraycopy(vRow, 0, work, o, gates);
                         continue;
                     }
+                    System.arraycopy(work, o, gRow, 0, gates);
                     if (biasInScan) {
-                        momentumScanBias(work, t * bg + b * gates, v, b * gates, gates, c, s, bxOrModBias);
+                        momentumScanBias(gRow, vRow, gates, vCoefficient(kappa, t + 1), s, bxOrModBias);
                     } else {
-                        momentumScan(work, t * bg + b * gates, v, b * gates, gates, c, s);
+                        momentumScan(gRow, 0, vRow, 0, gates, vCoefficient(kappa, t + 1), s);
                     }
+                    System.arraycopy(gRow, 0, work, o, gates);
                 }
+                System.arraycopy(vRow, 0, v, b * gates, gates);
             }
         } else if (adam()) {
             DriveSpec.Adam a = (DriveSpec.Adam) drive;
@@ -263,18 +272,27 @@ final class FusedSweep extends Function implements SliceSink {
             }
             double[] vAll = sv != null ? HeapPool.take(steps * bg) : null;
             double[] mAll = sv != null ? HeapPool.take(steps * bg) : null;
-            for (int t = 0; t < steps; t++) {
-                for (int b = 0; b < batch; b++) {
-                    int o = t * bg + b * gates;
-                    int ov = b * gates;
+            double[] vRow = new double[gates];                               // per sample (see the momentum scan)
+            double[] mRow = new double[gates];
+            double[] gRow = new double[gates];
+            for (int b = 0; b < batch; b++) {
+                int ov = b * gates;
+                System.arraycopy(v, ov, vRow, 0, gates);
+                System.arraycopy(m, ov, mRow, 0, gates);
+                for (int t = 0; t < steps; t++) {
+                    int o = t * bg + ov;
                     if (active(t, b)) {
-                        adamScan(work, o, v, ov, m, ov, gates, mu, s, beta);
+                        System.arraycopy(work, o, gRow, 0, gates);
+                        adamScan(gRow, 0, vRow, 0, mRow, 0, gates, mu, s, beta);
+                        System.arraycopy(gRow, 0, work, o, gates);
                     }
                     if (vAll != null) {
-                        System.arraycopy(v, ov, vAll, o, gates);
-                        System.arraycopy(m, ov, mAll, o, gates);
+                        System.arraycopy(vRow, 0, vAll, o, gates);
+                        System.arraycopy(mRow, 0, mAll, o, gates);
                     }
                 }
+                System.arraycopy(vRow, 0, v, ov, gates);
+                System.arraycopy(mRow, 0, m, ov, gates);
             }
             if (sv != null) {
                 sv.g = gKeep;
@@ -516,39 +534,52 @@ final class FusedSweep extends Function implements SliceSink {
         } else if (drive instanceof DriveSpec.Momentum || drive instanceof DriveSpec.ScheduledRestart) {
             // δb_x is summed in the same pass when there is a b_x (rows of masked steps hold δg = 0)
             dbx = dtriv ? null : new double[gates];
-            for (int t = steps - 1; t >= 0; t--) {
-                double c = vCoefficient(kappa, t + 1);
-                for (int b = 0; b < batch; b++) {
+            double[] dvRow = new double[gates];                              // per sample, as in forward
+            double[] gRow = new double[gates];
+            for (int b = 0; b < batch; b++) {
+                System.arraycopy(dv, b * gates, dvRow, 0, gates);
+                for (int t = steps - 1; t >= 0; t--) {
                     if (active(t, b)) {                                       // else v_t = v_{t−1}: the carry passes
+                        int row = t * bg + b * gates;
+                        System.arraycopy(work, row, gRow, 0, gates);
                         if (dbx != null) {
-                            momentumScanBackwardSum(work, t * bg + b * gates, dv, b * gates, gates, c, s, dbx);
+                            momentumScanBackwardSum(gRow, dvRow, gates, vCoefficient(kappa, t + 1), s, dbx);
                         } else {
-                            momentumScanBackward(work, t * bg + b * gates, dv, b * gates, gates, c, s);
+                            momentumScanBackward(gRow, dvRow, gates, vCoefficient(kappa, t + 1), s);
                         }
+                        System.arraycopy(gRow, 0, work, row, gates);
                     }
                 }
+                System.arraycopy(dvRow, 0, dv, b * gates, gates);
             }
         } else if (adam()) {
             DriveSpec.Adam ad = (DriveSpec.Adam) drive;
             double beta = (double) ad.beta();
             double mu = (double) ad.mu();
-            for (int t = steps - 1; t >= 0; t--) {
-                for (int b = 0; b < batch; b++) {
-                    int o2 = t * bg + b * gates;
-                    int ov = b * gates;
+            double[] dvRow = new double[gates];                              // per sample, as in forward
+            double[] dmRow = new double[gates];
+            double[] daRow = new double[gates];
+            double[] mtRow = new double[gates];
+            double[] vtRow = new double[gates];
+            double[] gtRow = new double[gates];
+            for (int b = 0; b < batch; b++) {
+                int ov = b * gates;
+                System.arraycopy(dv, ov, dvRow, 0, gates);
+                System.arraycopy(dm, ov, dmRow, 0, gates);
+                for (int t = steps - 1; t >= 0; t--) {
                     if (!active(t, b)) {
                         continue;
                     }
-                    for (int j = 0; j < gates; j++) {
-                        double da = work[o2 + j];
-                        double q = Math.sqrt(sv.mAll[o2 + j] + (double) org.momentumrnn4j.cell.dynamics.AdamCell.DELTA);
-                        double dvt = da / q + dv[ov + j];
-                        double dmt = -0.5 * da * sv.vAll[o2 + j] / (q * q * q) + dm[ov + j];
-                        work[o2 + j] = s * dvt + 2 * (1 - beta) * sv.g[o2 + j] * dmt;
-                        dv[ov + j] = mu * dvt;
-                        dm[ov + j] = beta * dmt;
-                    }
+                    int o2 = t * bg + ov;
+                    System.arraycopy(work, o2, daRow, 0, gates);
+                    System.arraycopy(sv.mAll, o2, mtRow, 0, gates);
+                    System.arraycopy(sv.vAll, o2, vtRow, 0, gates);
+                    System.arraycopy(sv.g, o2, gtRow, 0, gates);
+                    adamScanBackward(daRow, mtRow, vtRow, gtRow, dvRow, dmRow, gates, mu, s, beta);
+                    System.arraycopy(daRow, 0, work, o2, gates);
                 }
+                System.arraycopy(dvRow, 0, dv, ov, gates);
+                System.arraycopy(dmRow, 0, dm, ov, gates);
             }
         }
 
@@ -613,33 +644,50 @@ final class FusedSweep extends Function implements SliceSink {
         }
     }
 
-    /** {@link #momentumScan} of {@code g + bias}: {@code v ← c·v + s·(g + bias); g ← v} (the bias added in the same pass). */
-    private static void momentumScanBias(double[] work, int o, double[] v, int ov, int n, double c, double s, double[] bias) {
+    /**
+     * The Adam/RMSProp filter's adjoint over one sample's row at step t, in place: {@code da} (δD_t in, δg_t out),
+     * {@code mt}, {@code vt}, {@code gt} the step's saved m_t, v_t and g_t; {@code dv}, {@code dm} the carried
+     * adjoints of the state.
+     */
+    private static void adamScanBackward(double[] da, double[] mt, double[] vt, double[] gt, double[] dv, double[] dm,
+                                         int n, double mu, double s, double beta) {
         for (int j = 0; j < n; j++) {
-            double vn = c * v[ov + j] + s * (work[o + j] + bias[j]);
-            v[ov + j] = vn;
-            work[o + j] = vn;
+            double d = da[j];
+            double q = Math.sqrt(mt[j] + (double) org.momentumrnn4j.cell.dynamics.AdamCell.DELTA);
+            double dvt = d / q + dv[j];
+            double dmt = -0.5 * d * vt[j] / (q * q * q) + dm[j];
+            da[j] = s * dvt + 2 * (1 - beta) * gt[j] * dmt;
+            dv[j] = mu * dvt;
+            dm[j] = beta * dmt;
         }
     }
 
-    /** Its adjoint in place: {@code δv_t = δD_t + δv; δg_t = s·δv_t; δv ← c·δv_t} ({@code δD_t → δg_t} in work). */
-    private static void momentumScanBackward(double[] work, int o, double[] dv, int ov, int n, double c, double s) {
+    /** {@link #momentumScan} of {@code g + bias} on whole rows: {@code v ← c·v + s·(g + bias); g ← v}. */
+    private static void momentumScanBias(double[] g, double[] v, int n, double c, double s, double[] bias) {
         for (int j = 0; j < n; j++) {
-            double dvt = work[o + j] + dv[ov + j];
-            work[o + j] = s * dvt;
-            dv[ov + j] = c * dvt;
+            double vn = c * v[j] + s * (g[j] + bias[j]);
+            v[j] = vn;
+            g[j] = vn;
+        }
+    }
+
+    /** Its adjoint on whole rows: {@code δv_t = δD_t + δv; δg_t = s·δv_t; δv ← c·δv_t} ({@code δD_t → δg_t} in g). */
+    private static void momentumScanBackward(double[] g, double[] dv, int n, double c, double s) {
+        for (int j = 0; j < n; j++) {
+            double dvt = g[j] + dv[j];
+            g[j] = s * dvt;
+            dv[j] = c * dvt;
         }
     }
 
     /** {@link #momentumScanBackward} that also adds the row's {@code δg} to {@code sums} (the bias gradient). */
-    private static void momentumScanBackwardSum(double[] work, int o, double[] dv, int ov, int n, double c, double s,
-                                                double[] sums) {
+    private static void momentumScanBackwardSum(double[] g, double[] dv, int n, double c, double s, double[] sums) {
         for (int j = 0; j < n; j++) {
-            double dvt = work[o + j] + dv[ov + j];
+            double dvt = g[j] + dv[j];
             double dg = s * dvt;
-            work[o + j] = dg;
+            g[j] = dg;
             sums[j] += dg;
-            dv[ov + j] = c * dvt;
+            dv[j] = c * dvt;
         }
     }
 

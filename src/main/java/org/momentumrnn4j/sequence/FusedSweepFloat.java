@@ -218,19 +218,28 @@ final class FusedSweepFloat extends Function implements SliceSink {
         // inside the recurrent loop, row by row, was measured slower: 21 ms vs 9 ms per batch at T 784.)
         Saved sv = ctx.isRecording() ? new Saved() : null;
         if (scanFilter) {
-            for (int t = 0; t < steps; t++) {
-                float c = vCoefficient(kappa, t + 1);
-                for (int b = 0; b < batch; b++) {
+            // one sample at a time, its v row and the current g row in arrays of their own: loops whose arrays are
+            // all indexed alike are vectorized by C2, loops over rows at different offsets of two arrays are not
+            // (measured 0.08 vs 0.47 ns per element)
+            float[] vRow = new float[gates];
+            float[] gRow = new float[gates];
+            for (int b = 0; b < batch; b++) {
+                System.arraycopy(v, b * gates, vRow, 0, gates);
+                for (int t = 0; t < steps; t++) {
+                    int o = t * bg + b * gates;
                     if (!active(t, b)) {
-                        System.arraycopy(v, b * gates, work, t * bg + b * gates, gates);
+                        System.arraycopy(vRow, 0, work, o, gates);
                         continue;
                     }
+                    System.arraycopy(work, o, gRow, 0, gates);
                     if (biasInScan) {
-                        momentumScanBias(work, t * bg + b * gates, v, b * gates, gates, c, s, bxOrModBias);
+                        momentumScanBias(gRow, vRow, gates, vCoefficient(kappa, t + 1), s, bxOrModBias);
                     } else {
-                        momentumScan(work, t * bg + b * gates, v, b * gates, gates, c, s);
+                        momentumScan(gRow, 0, vRow, 0, gates, vCoefficient(kappa, t + 1), s);
                     }
+                    System.arraycopy(gRow, 0, work, o, gates);
                 }
+                System.arraycopy(vRow, 0, v, b * gates, gates);
             }
         } else if (adam()) {
             DriveSpec.Adam a = (DriveSpec.Adam) drive;
@@ -243,18 +252,27 @@ final class FusedSweepFloat extends Function implements SliceSink {
             }
             float[] vAll = sv != null ? HeapPool.takeFloat(steps * bg) : null;
             float[] mAll = sv != null ? HeapPool.takeFloat(steps * bg) : null;
-            for (int t = 0; t < steps; t++) {
-                for (int b = 0; b < batch; b++) {
-                    int o = t * bg + b * gates;
-                    int ov = b * gates;
+            float[] vRow = new float[gates];                               // per sample (see the momentum scan)
+            float[] mRow = new float[gates];
+            float[] gRow = new float[gates];
+            for (int b = 0; b < batch; b++) {
+                int ov = b * gates;
+                System.arraycopy(v, ov, vRow, 0, gates);
+                System.arraycopy(m, ov, mRow, 0, gates);
+                for (int t = 0; t < steps; t++) {
+                    int o = t * bg + ov;
                     if (active(t, b)) {
-                        adamScan(work, o, v, ov, m, ov, gates, mu, s, beta);
+                        System.arraycopy(work, o, gRow, 0, gates);
+                        adamScan(gRow, 0, vRow, 0, mRow, 0, gates, mu, s, beta);
+                        System.arraycopy(gRow, 0, work, o, gates);
                     }
                     if (vAll != null) {
-                        System.arraycopy(v, ov, vAll, o, gates);
-                        System.arraycopy(m, ov, mAll, o, gates);
+                        System.arraycopy(vRow, 0, vAll, o, gates);
+                        System.arraycopy(mRow, 0, mAll, o, gates);
                     }
                 }
+                System.arraycopy(vRow, 0, v, ov, gates);
+                System.arraycopy(mRow, 0, m, ov, gates);
             }
             if (sv != null) {
                 sv.g = gKeep;
@@ -496,39 +514,52 @@ final class FusedSweepFloat extends Function implements SliceSink {
         } else if (drive instanceof DriveSpec.Momentum || drive instanceof DriveSpec.ScheduledRestart) {
             // δb_x is summed in the same pass when there is a b_x (rows of masked steps hold δg = 0)
             dbx = dtriv ? null : new float[gates];
-            for (int t = steps - 1; t >= 0; t--) {
-                float c = vCoefficient(kappa, t + 1);
-                for (int b = 0; b < batch; b++) {
+            float[] dvRow = new float[gates];                              // per sample, as in forward
+            float[] gRow = new float[gates];
+            for (int b = 0; b < batch; b++) {
+                System.arraycopy(dv, b * gates, dvRow, 0, gates);
+                for (int t = steps - 1; t >= 0; t--) {
                     if (active(t, b)) {                                       // else v_t = v_{t−1}: the carry passes
+                        int row = t * bg + b * gates;
+                        System.arraycopy(work, row, gRow, 0, gates);
                         if (dbx != null) {
-                            momentumScanBackwardSum(work, t * bg + b * gates, dv, b * gates, gates, c, s, dbx);
+                            momentumScanBackwardSum(gRow, dvRow, gates, vCoefficient(kappa, t + 1), s, dbx);
                         } else {
-                            momentumScanBackward(work, t * bg + b * gates, dv, b * gates, gates, c, s);
+                            momentumScanBackward(gRow, dvRow, gates, vCoefficient(kappa, t + 1), s);
                         }
+                        System.arraycopy(gRow, 0, work, row, gates);
                     }
                 }
+                System.arraycopy(dvRow, 0, dv, b * gates, gates);
             }
         } else if (adam()) {
             DriveSpec.Adam ad = (DriveSpec.Adam) drive;
             float beta = (float) ad.beta();
             float mu = (float) ad.mu();
-            for (int t = steps - 1; t >= 0; t--) {
-                for (int b = 0; b < batch; b++) {
-                    int o2 = t * bg + b * gates;
-                    int ov = b * gates;
+            float[] dvRow = new float[gates];                              // per sample, as in forward
+            float[] dmRow = new float[gates];
+            float[] daRow = new float[gates];
+            float[] mtRow = new float[gates];
+            float[] vtRow = new float[gates];
+            float[] gtRow = new float[gates];
+            for (int b = 0; b < batch; b++) {
+                int ov = b * gates;
+                System.arraycopy(dv, ov, dvRow, 0, gates);
+                System.arraycopy(dm, ov, dmRow, 0, gates);
+                for (int t = steps - 1; t >= 0; t--) {
                     if (!active(t, b)) {
                         continue;
                     }
-                    for (int j = 0; j < gates; j++) {
-                        float da = work[o2 + j];
-                        float q = (float) Math.sqrt(sv.mAll[o2 + j] + (float) org.momentumrnn4j.cell.dynamics.AdamCell.DELTA);
-                        float dvt = da / q + dv[ov + j];
-                        float dmt = -0.5f * da * sv.vAll[o2 + j] / (q * q * q) + dm[ov + j];
-                        work[o2 + j] = s * dvt + 2 * (1 - beta) * sv.g[o2 + j] * dmt;
-                        dv[ov + j] = mu * dvt;
-                        dm[ov + j] = beta * dmt;
-                    }
+                    int o2 = t * bg + ov;
+                    System.arraycopy(work, o2, daRow, 0, gates);
+                    System.arraycopy(sv.mAll, o2, mtRow, 0, gates);
+                    System.arraycopy(sv.vAll, o2, vtRow, 0, gates);
+                    System.arraycopy(sv.g, o2, gtRow, 0, gates);
+                    adamScanBackward(daRow, mtRow, vtRow, gtRow, dvRow, dmRow, gates, mu, s, beta);
+                    System.arraycopy(daRow, 0, work, o2, gates);
                 }
+                System.arraycopy(dvRow, 0, dv, ov, gates);
+                System.arraycopy(dmRow, 0, dm, ov, gates);
             }
         }
 
@@ -593,33 +624,50 @@ final class FusedSweepFloat extends Function implements SliceSink {
         }
     }
 
-    /** {@link #momentumScan} of {@code g + bias}: {@code v ← c·v + s·(g + bias); g ← v} (the bias added in the same pass). */
-    private static void momentumScanBias(float[] work, int o, float[] v, int ov, int n, float c, float s, float[] bias) {
+    /**
+     * The Adam/RMSProp filter's adjoint over one sample's row at step t, in place: {@code da} (δD_t in, δg_t out),
+     * {@code mt}, {@code vt}, {@code gt} the step's saved m_t, v_t and g_t; {@code dv}, {@code dm} the carried
+     * adjoints of the state.
+     */
+    private static void adamScanBackward(float[] da, float[] mt, float[] vt, float[] gt, float[] dv, float[] dm,
+                                         int n, float mu, float s, float beta) {
         for (int j = 0; j < n; j++) {
-            float vn = c * v[ov + j] + s * (work[o + j] + bias[j]);
-            v[ov + j] = vn;
-            work[o + j] = vn;
+            float d = da[j];
+            float q = (float) Math.sqrt(mt[j] + (float) org.momentumrnn4j.cell.dynamics.AdamCell.DELTA);
+            float dvt = d / q + dv[j];
+            float dmt = -0.5f * d * vt[j] / (q * q * q) + dm[j];
+            da[j] = s * dvt + 2 * (1 - beta) * gt[j] * dmt;
+            dv[j] = mu * dvt;
+            dm[j] = beta * dmt;
         }
     }
 
-    /** Its adjoint in place: {@code δv_t = δD_t + δv; δg_t = s·δv_t; δv ← c·δv_t} ({@code δD_t → δg_t} in work). */
-    private static void momentumScanBackward(float[] work, int o, float[] dv, int ov, int n, float c, float s) {
+    /** {@link #momentumScan} of {@code g + bias} on whole rows: {@code v ← c·v + s·(g + bias); g ← v}. */
+    private static void momentumScanBias(float[] g, float[] v, int n, float c, float s, float[] bias) {
         for (int j = 0; j < n; j++) {
-            float dvt = work[o + j] + dv[ov + j];
-            work[o + j] = s * dvt;
-            dv[ov + j] = c * dvt;
+            float vn = c * v[j] + s * (g[j] + bias[j]);
+            v[j] = vn;
+            g[j] = vn;
+        }
+    }
+
+    /** Its adjoint on whole rows: {@code δv_t = δD_t + δv; δg_t = s·δv_t; δv ← c·δv_t} ({@code δD_t → δg_t} in g). */
+    private static void momentumScanBackward(float[] g, float[] dv, int n, float c, float s) {
+        for (int j = 0; j < n; j++) {
+            float dvt = g[j] + dv[j];
+            g[j] = s * dvt;
+            dv[j] = c * dvt;
         }
     }
 
     /** {@link #momentumScanBackward} that also adds the row's {@code δg} to {@code sums} (the bias gradient). */
-    private static void momentumScanBackwardSum(float[] work, int o, float[] dv, int ov, int n, float c, float s,
-                                                float[] sums) {
+    private static void momentumScanBackwardSum(float[] g, float[] dv, int n, float c, float s, float[] sums) {
         for (int j = 0; j < n; j++) {
-            float dvt = work[o + j] + dv[ov + j];
+            float dvt = g[j] + dv[j];
             float dg = s * dvt;
-            work[o + j] = dg;
+            g[j] = dg;
             sums[j] += dg;
-            dv[ov + j] = c * dvt;
+            dv[j] = c * dvt;
         }
     }
 
