@@ -306,6 +306,8 @@ final class FusedSweep extends Function implements SliceSink {
         INDArray rNd = Nd4j.createUninitialized(type, batch, gates);                       // [B, G]
         double[] r = new double[bg];
         double[] a = new double[bg];
+        double[] rowG = new double[gates];
+        double[] rowR = new double[gates];
         boolean isSrA = srA();
         final boolean fast = type == DataType.FLOAT;
         HeapTransfer.View hView = HeapTransfer.view(hNd);
@@ -328,13 +330,13 @@ final class FusedSweep extends Function implements SliceSink {
                     java.util.Arrays.fill(work, ow + ob, ow + ob + gates, 0.0);
                     continue;
                 }
-                if (bRec != null) {
-                    addTo(r, ob, bRec, 0, gates);
-                }
                 if (isSrA) {
+                    if (bRec != null) {
+                        addTo(r, ob, bRec, 0, gates);
+                    }
                     srAStep(r, ob, work, ow + ob, v, ob, a, ob, gates, s, kappa[t + 1]);
                 } else {
-                    sum(a, ob, work, ow + ob, r, ob, gates);
+                    driveSum(a, ob, work, ow + ob, r, ob, bRec, gates, rowG, rowR);               // a = g + (r + b_h)
                 }
                 switch (kind) {
                     case LSTM -> {
@@ -447,7 +449,7 @@ final class FusedSweep extends Function implements SliceSink {
         StepGemm back = new StepGemm(dRNd, sv.rec, dHNd, dtriv);                          // δr·U or δa·Bᵀ
         double[] dhPrev = new double[bh];
         double[] tc = new double[hidden];
-        double[][] gateScratch = new double[5][hidden];
+        double[][] gateScratch = new double[9][hidden];
         for (int t = steps - 1; t >= 0; t--) {
             int ow = t * bg;
             // total gradient reaching h_t: carry + output
@@ -721,6 +723,34 @@ final class FusedSweep extends Function implements SliceSink {
     }
 
     /** {@code out[oo..oo+n) = x[xo..) + y[yo..)}. */
+    /**
+     * {@code a[ao..ao+n) = g[go..) + (r[ro..) + bias)} (no bias if null) through rows at offset 0, which C2
+     * vectorizes (a loop over arrays at different offsets it does not).
+     */
+    private static void driveSum(double[] a, int ao, double[] g, int go, double[] r, int ro, double[] bias, int n,
+                                 double[] rowG, double[] rowR) {
+        System.arraycopy(g, go, rowG, 0, n);
+        System.arraycopy(r, ro, rowR, 0, n);
+        if (bias != null) {
+            addBiased(rowG, rowR, bias, n);
+        } else {
+            addRows(rowG, rowR, n);
+        }
+        System.arraycopy(rowG, 0, a, ao, n);
+    }
+
+    private static void addBiased(double[] x, double[] y, double[] bias, int n) {
+        for (int j = 0; j < n; j++) {
+            x[j] = x[j] + (y[j] + bias[j]);
+        }
+    }
+
+    private static void addRows(double[] x, double[] y, int n) {
+        for (int j = 0; j < n; j++) {
+            x[j] = x[j] + y[j];
+        }
+    }
+
     static void sum(double[] out, int oo, double[] x, int xo, double[] y, int yo, int n) {
         for (int j = 0; j < n; j++) {
             out[oo + j] = x[xo + j] + y[yo + j];
@@ -757,9 +787,10 @@ final class FusedSweep extends Function implements SliceSink {
 
     /**
      * LSTM backward of one row: the gate activations {@code work[o..o+4H)} are replaced by the gradients of the
-     * pre-activations, {@code dc} becomes {@code δc_{t−1}}; {@code tc = tanh(c_t)}. The gates are first copied to
-     * the scratch rows {@code g[0..3]} ({@code g[4]} receives δc_t) so that every loop reads other arrays than the
-     * one it writes, which C2 vectorizes.
+     * pre-activations, {@code dc} becomes {@code δc_{t−1}}; {@code tc = tanh(c_t)}. Every row involved is first
+     * copied to a scratch row at offset 0 ({@code g[0..3]} the gates, {@code g[4]} δc_t, {@code g[5..7]} δc, δh and
+     * c_{t−1}, {@code g[8]} the input gate's result), the loops run there and the results are copied back: C2
+     * vectorizes loops whose arrays are all indexed alike, not loops over rows at different offsets.
      */
     private static void lstmBackward(double[] work, int o, double[] tc, double[] cs, int hPrev, double[] dh, double[] dc,
                                      int oh, int hh, double[][] g) {
@@ -768,27 +799,45 @@ final class FusedSweep extends Function implements SliceSink {
         double[] gg = g[2];
         double[] og = g[3];
         double[] dct = g[4];
+        double[] dcr = g[5];
+        double[] dhr = g[6];
+        double[] cp = g[7];
+        double[] di = g[8];
         System.arraycopy(work, o, ig, 0, hh);
         System.arraycopy(work, o + hh, fg, 0, hh);
         System.arraycopy(work, o + 2 * hh, gg, 0, hh);
         System.arraycopy(work, o + 3 * hh, og, 0, hh);
+        System.arraycopy(dc, oh, dcr, 0, hh);
+        System.arraycopy(dh, oh, dhr, 0, hh);
+        System.arraycopy(cs, hPrev, cp, 0, hh);
+        lstmCellBackward(ig, fg, gg, og, dct, dcr, dhr, cp, di, tc, hh);
+        System.arraycopy(di, 0, work, o, hh);
+        System.arraycopy(fg, 0, work, o + hh, hh);
+        System.arraycopy(gg, 0, work, o + 2 * hh, hh);
+        System.arraycopy(og, 0, work, o + 3 * hh, hh);
+        System.arraycopy(dcr, 0, dc, oh, hh);
+    }
+
+    /** The loops of {@link #lstmBackward} on rows at offset 0; fg, gg, og and dcr are overwritten by their results. */
+    private static void lstmCellBackward(double[] ig, double[] fg, double[] gg, double[] og, double[] dct, double[] dcr,
+                                         double[] dhr, double[] cp, double[] di, double[] tc, int hh) {
         for (int j = 0; j < hh; j++) {
-            dct[j] = dc[oh + j] + dh[oh + j] * og[j] * (1 - tc[j] * tc[j]);
+            dct[j] = dcr[j] + dhr[j] * og[j] * (1 - tc[j] * tc[j]);
         }
         for (int j = 0; j < hh; j++) {
-            work[o + j] = dct[j] * gg[j] * ig[j] * (1 - ig[j]);
+            og[j] = dhr[j] * tc[j] * og[j] * (1 - og[j]);
         }
         for (int j = 0; j < hh; j++) {
-            work[o + hh + j] = dct[j] * cs[hPrev + j] * fg[j] * (1 - fg[j]);
+            di[j] = dct[j] * gg[j] * ig[j] * (1 - ig[j]);
         }
         for (int j = 0; j < hh; j++) {
-            work[o + 2 * hh + j] = dct[j] * ig[j] * (1 - gg[j] * gg[j]);
+            gg[j] = dct[j] * ig[j] * (1 - gg[j] * gg[j]);
         }
         for (int j = 0; j < hh; j++) {
-            work[o + 3 * hh + j] = dh[oh + j] * tc[j] * og[j] * (1 - og[j]);
+            dcr[j] = dct[j] * fg[j];
         }
         for (int j = 0; j < hh; j++) {
-            dc[oh + j] = dct[j] * fg[j];
+            fg[j] = dct[j] * cp[j] * fg[j] * (1 - fg[j]);
         }
     }
 

@@ -286,6 +286,8 @@ final class FusedSweepFloat extends Function implements SliceSink {
         INDArray rNd = Nd4j.createUninitialized(type, batch, gates);                       // [B, G]
         float[] r = new float[bg];
         float[] a = new float[bg];
+        float[] rowG = new float[gates];
+        float[] rowR = new float[gates];
         boolean isSrA = srA();
         final boolean fast = type == DataType.FLOAT;
         HeapTransfer.View hView = HeapTransfer.view(hNd);
@@ -308,13 +310,13 @@ final class FusedSweepFloat extends Function implements SliceSink {
                     java.util.Arrays.fill(work, ow + ob, ow + ob + gates, 0.0f);
                     continue;
                 }
-                if (bRec != null) {
-                    addTo(r, ob, bRec, 0, gates);
-                }
                 if (isSrA) {
+                    if (bRec != null) {
+                        addTo(r, ob, bRec, 0, gates);
+                    }
                     srAStep(r, ob, work, ow + ob, v, ob, a, ob, gates, s, kappa[t + 1]);
                 } else {
-                    sum(a, ob, work, ow + ob, r, ob, gates);
+                    driveSum(a, ob, work, ow + ob, r, ob, bRec, gates, rowG, rowR);               // a = g + (r + b_h)
                 }
                 switch (kind) {
                     case LSTM -> {
@@ -427,7 +429,7 @@ final class FusedSweepFloat extends Function implements SliceSink {
         StepGemm back = new StepGemm(dRNd, sv.rec, dHNd, dtriv);                          // δr·U or δa·Bᵀ
         float[] dhPrev = new float[bh];
         float[] tc = new float[hidden];
-        float[][] gateScratch = new float[5][hidden];
+        float[][] gateScratch = new float[9][hidden];
         for (int t = steps - 1; t >= 0; t--) {
             int ow = t * bg;
             // total gradient reaching h_t: carry + output
@@ -701,6 +703,34 @@ final class FusedSweepFloat extends Function implements SliceSink {
     }
 
     /** {@code out[oo..oo+n) = x[xo..) + y[yo..)}. */
+    /**
+     * {@code a[ao..ao+n) = g[go..) + (r[ro..) + bias)} (no bias if null) through rows at offset 0, which C2
+     * vectorizes (a loop over arrays at different offsets it does not).
+     */
+    private static void driveSum(float[] a, int ao, float[] g, int go, float[] r, int ro, float[] bias, int n,
+                                 float[] rowG, float[] rowR) {
+        System.arraycopy(g, go, rowG, 0, n);
+        System.arraycopy(r, ro, rowR, 0, n);
+        if (bias != null) {
+            addBiased(rowG, rowR, bias, n);
+        } else {
+            addRows(rowG, rowR, n);
+        }
+        System.arraycopy(rowG, 0, a, ao, n);
+    }
+
+    private static void addBiased(float[] x, float[] y, float[] bias, int n) {
+        for (int j = 0; j < n; j++) {
+            x[j] = x[j] + (y[j] + bias[j]);
+        }
+    }
+
+    private static void addRows(float[] x, float[] y, int n) {
+        for (int j = 0; j < n; j++) {
+            x[j] = x[j] + y[j];
+        }
+    }
+
     static void sum(float[] out, int oo, float[] x, int xo, float[] y, int yo, int n) {
         for (int j = 0; j < n; j++) {
             out[oo + j] = x[xo + j] + y[yo + j];
@@ -737,9 +767,10 @@ final class FusedSweepFloat extends Function implements SliceSink {
 
     /**
      * LSTM backward of one row: the gate activations {@code work[o..o+4H)} are replaced by the gradients of the
-     * pre-activations, {@code dc} becomes {@code δc_{t−1}}; {@code tc = tanh(c_t)}. The gates are first copied to
-     * the scratch rows {@code g[0..3]} ({@code g[4]} receives δc_t) so that every loop reads other arrays than the
-     * one it writes, which C2 vectorizes.
+     * pre-activations, {@code dc} becomes {@code δc_{t−1}}; {@code tc = tanh(c_t)}. Every row involved is first
+     * copied to a scratch row at offset 0 ({@code g[0..3]} the gates, {@code g[4]} δc_t, {@code g[5..7]} δc, δh and
+     * c_{t−1}, {@code g[8]} the input gate's result), the loops run there and the results are copied back: C2
+     * vectorizes loops whose arrays are all indexed alike, not loops over rows at different offsets.
      */
     private static void lstmBackward(float[] work, int o, float[] tc, float[] cs, int hPrev, float[] dh, float[] dc,
                                      int oh, int hh, float[][] g) {
@@ -748,27 +779,45 @@ final class FusedSweepFloat extends Function implements SliceSink {
         float[] gg = g[2];
         float[] og = g[3];
         float[] dct = g[4];
+        float[] dcr = g[5];
+        float[] dhr = g[6];
+        float[] cp = g[7];
+        float[] di = g[8];
         System.arraycopy(work, o, ig, 0, hh);
         System.arraycopy(work, o + hh, fg, 0, hh);
         System.arraycopy(work, o + 2 * hh, gg, 0, hh);
         System.arraycopy(work, o + 3 * hh, og, 0, hh);
+        System.arraycopy(dc, oh, dcr, 0, hh);
+        System.arraycopy(dh, oh, dhr, 0, hh);
+        System.arraycopy(cs, hPrev, cp, 0, hh);
+        lstmCellBackward(ig, fg, gg, og, dct, dcr, dhr, cp, di, tc, hh);
+        System.arraycopy(di, 0, work, o, hh);
+        System.arraycopy(fg, 0, work, o + hh, hh);
+        System.arraycopy(gg, 0, work, o + 2 * hh, hh);
+        System.arraycopy(og, 0, work, o + 3 * hh, hh);
+        System.arraycopy(dcr, 0, dc, oh, hh);
+    }
+
+    /** The loops of {@link #lstmBackward} on rows at offset 0; fg, gg, og and dcr are overwritten by their results. */
+    private static void lstmCellBackward(float[] ig, float[] fg, float[] gg, float[] og, float[] dct, float[] dcr,
+                                         float[] dhr, float[] cp, float[] di, float[] tc, int hh) {
         for (int j = 0; j < hh; j++) {
-            dct[j] = dc[oh + j] + dh[oh + j] * og[j] * (1 - tc[j] * tc[j]);
+            dct[j] = dcr[j] + dhr[j] * og[j] * (1 - tc[j] * tc[j]);
         }
         for (int j = 0; j < hh; j++) {
-            work[o + j] = dct[j] * gg[j] * ig[j] * (1 - ig[j]);
+            og[j] = dhr[j] * tc[j] * og[j] * (1 - og[j]);
         }
         for (int j = 0; j < hh; j++) {
-            work[o + hh + j] = dct[j] * cs[hPrev + j] * fg[j] * (1 - fg[j]);
+            di[j] = dct[j] * gg[j] * ig[j] * (1 - ig[j]);
         }
         for (int j = 0; j < hh; j++) {
-            work[o + 2 * hh + j] = dct[j] * ig[j] * (1 - gg[j] * gg[j]);
+            gg[j] = dct[j] * ig[j] * (1 - gg[j] * gg[j]);
         }
         for (int j = 0; j < hh; j++) {
-            work[o + 3 * hh + j] = dh[oh + j] * tc[j] * og[j] * (1 - og[j]);
+            dcr[j] = dct[j] * fg[j];
         }
         for (int j = 0; j < hh; j++) {
-            dc[oh + j] = dct[j] * fg[j];
+            fg[j] = dct[j] * cp[j] * fg[j] * (1 - fg[j]);
         }
     }
 
