@@ -63,6 +63,7 @@ final class StreamKernel implements AutoCloseable {
     private final double[] g;
     private final double[] r;
     private final double[] a;
+    private int counter;               // the restart counter of the state in h, c, v, m
 
     /** A kernel for {@code cell}'s current parameters (copied) and {@code batch} streams. */
     StreamKernel(DriveCell cell, int batch) {
@@ -153,33 +154,75 @@ final class StreamKernel implements AutoCloseable {
 
     /** One step from {@code state} ({@code x [batch, in]}); returns {@code h_t} and the next state. */
     Streamer.Step step(INDArray input, CellState state) {
+        requireInput(input);
+        load(state);
+        advance(input);
+        return new Streamer.Step(output(null), snapshot());
+    }
+
+    private void requireInput(INDArray input) {
         if (input.rank() != 2 || input.size(0) != batch || input.size(1) != in) {
             throw new IllegalArgumentException("x must be [batch " + batch + ", input " + in + "], got "
                     + Arrays.toString(input.shape()));
         }
+    }
+
+    /** Copies {@code state} into the kernel's heap state (h, c, v, m and the restart counter). */
+    void load(CellState state) {
         if (state.batchSize() != batch) {
             throw new IllegalArgumentException("state batch must be " + batch + ", got " + state.batchSize());
         }
-        HeapTransfer.read(input, x, 0);
-        xView.write(x, 0);
-        inputGemm.run();
-        gView.read(g, 0);
         int slot = 0;
         HeapTransfer.read(state.get(slot++).value(), h, 0);
-        hView.write(h, 0);
-        recurrentGemm.run();
-        rView.read(r, 0);
         if (kind == Base.Kind.LSTM) {
             HeapTransfer.read(state.get(slot++).value(), c, 0);
         }
-        boolean hasDrive = !(drive instanceof DriveSpec.Plain);
-        if (hasDrive) {
+        if (!(drive instanceof DriveSpec.Plain)) {
             HeapTransfer.read(state.get(slot++).value(), v, 0);
             if (drive instanceof DriveSpec.Adam) {
                 HeapTransfer.read(state.get(slot++).value(), m, 0);
             }
         }
-        int k = state.counter();
+        counter = state.counter();
+    }
+
+    /** {@code h_t} written into {@code into} (or a new array if null). */
+    INDArray output(INDArray into) {
+        if (into == null) {
+            return HeapTransfer.create(h, 0, type, batch, hidden);
+        }
+        HeapTransfer.write(h, 0, into, null);
+        return into;
+    }
+
+    /** The kernel's current state as new arrays. */
+    CellState snapshot() {
+        Tensor[] slots = new Tensor[spec.size()];
+        int o = 0;
+        slots[o++] = Tensor.constant(HeapTransfer.create(h, 0, type, batch, hidden));
+        if (kind == Base.Kind.LSTM) {
+            slots[o++] = Tensor.constant(HeapTransfer.create(c, 0, type, batch, hidden));
+        }
+        if (!(drive instanceof DriveSpec.Plain)) {
+            slots[o++] = Tensor.constant(HeapTransfer.create(v, 0, type, batch, gates));
+            if (drive instanceof DriveSpec.Adam) {
+                slots[o++] = Tensor.constant(HeapTransfer.create(m, 0, type, batch, gates));
+            }
+        }
+        return new CellState(spec, slots, counter);
+    }
+
+    /** One step of the heap state in place from {@code input} ({@code [batch, in]}, checked). */
+    void advance(INDArray input) {
+        requireInput(input);
+        HeapTransfer.read(input, x, 0);
+        xView.write(x, 0);
+        inputGemm.run();
+        gView.read(g, 0);
+        hView.write(h, 0);
+        recurrentGemm.run();
+        rView.read(r, 0);
+        int k = counter;
         int next = k;
         double kappa = 0;
         if (drive instanceof DriveSpec.ScheduledRestart sr) {
@@ -217,20 +260,7 @@ final class StreamKernel implements AutoCloseable {
                 default -> throw new IllegalStateException(kind.toString());
             }
         }
-        Tensor[] slots = new Tensor[spec.size()];
-        int o = 0;
-        INDArray hOut = HeapTransfer.create(h, 0, type, batch, hidden);
-        slots[o++] = Tensor.constant(hOut);
-        if (kind == Base.Kind.LSTM) {
-            slots[o++] = Tensor.constant(HeapTransfer.create(c, 0, type, batch, hidden));
-        }
-        if (hasDrive) {
-            slots[o++] = Tensor.constant(HeapTransfer.create(v, 0, type, batch, gates));
-            if (drive instanceof DriveSpec.Adam) {
-                slots[o++] = Tensor.constant(HeapTransfer.create(m, 0, type, batch, gates));
-            }
-        }
-        return new Streamer.Step(hOut, new CellState(spec, slots, next));
+        counter = next;
     }
 
     /** The drive update of one row: {@code a = filter(g) + r} with the state slots v (and m) updated. */

@@ -70,6 +70,64 @@ class StreamerFusedTest {
         System.out.printf("streamer fused-vs-generic %-70s worst %.2e%n", name, worst);
     }
 
+    /**
+     * An in-place session gives the streamer's steps: outputs, every state slot and the counter over 6 steps, for
+     * the fused kernel and the generic path (float32 within the same tolerance: the session keeps its state in
+     * double between steps, the value-returning step rounds it to float32 every step).
+     */
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("cells")
+    void sessionEqualsSteps(String name, DriveCell cell) {
+        DataType type = cell.dataType();
+        for (boolean fusedPath : new boolean[] {true, false}) {
+            Streamer streamer = fusedPath ? Streamer.of(cell) : Streamer.generic(cell);
+            long seed = 500;
+            Tensor[] init = new Tensor[cell.stateSpec().size()];
+            for (int i = 0; i < init.length; i++) {
+                INDArray s = FusedVsGenericTest.gaussian(seed++, type, 2, cell.stateSpec().slots().get(i).width()).muli(0.5);
+                init[i] = Tensor.constant(cell.stateSpec().slots().get(i).name().equals("m") ? s.muli(s) : s);
+            }
+            CellState st = new CellState(cell.stateSpec(), init, 2);
+            try (Streamer.Session live = streamer.open(st)) {
+                INDArray first = null;
+                for (int t = 0; t < 6; t++) {
+                    INDArray x = FusedVsGenericTest.gaussian(seed++, type, 2, 3);
+                    Streamer.Step ref = streamer.step(x, st);
+                    INDArray h = live.step(x);
+                    if (t == 0) {
+                        first = h;
+                    }
+                    compare(name + " session output t" + t, ref.output(), h, type);
+                    CellState now = live.state();
+                    for (int i = 0; i < init.length; i++) {
+                        compare(name + " session slot " + i + " t" + t, ref.state().get(i).value(), now.get(i).value(), type);
+                    }
+                    assertEquals(ref.state().counter(), now.counter(), name + " counter");
+                    st = ref.state();
+                }
+                if (fusedPath) {
+                    assertTrue(first == live.step(FusedVsGenericTest.gaussian(seed, type, 2, 3)), "the output buffer is reused");
+                }
+            }
+        }
+    }
+
+    @Test
+    void aClosedSessionRefusesToStep() {
+        DriveCell cell = FusedVsGenericTest.grid(3, 4, DataType.FLOAT).get(0);
+        try (Streamer s = Streamer.of(cell)) {
+            Streamer.Session live = s.open(s.initialState(2));
+            IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+                    () -> live.step(FusedVsGenericTest.gaussian(1, DataType.FLOAT, 2, 5)));
+            assertTrue(e.getMessage().contains("[batch 2, input 3]"), e.getMessage());
+            live.close();
+            live.close();
+            IllegalStateException c = assertThrows(IllegalStateException.class,
+                    () -> live.step(FusedVsGenericTest.gaussian(1, DataType.FLOAT, 2, 3)));
+            assertTrue(c.getMessage().contains("closed"), c.getMessage());
+        }
+    }
+
     private static double compare(String what, INDArray expected, INDArray actual, DataType type) {
         INDArray a = expected.castTo(DataType.DOUBLE);
         INDArray b = actual.castTo(DataType.DOUBLE);
