@@ -245,11 +245,7 @@ final class FusedSweepFloat extends Function implements SliceSink {
             DriveSpec.Adam a = (DriveSpec.Adam) drive;
             float beta = (float) a.beta();
             float mu = (float) a.mu();
-            float[] gKeep = null;
-            if (sv != null) {
-                gKeep = HeapPool.takeFloat(steps * bg);
-                System.arraycopy(work, 0, gKeep, 0, steps * bg);
-            }
+            float[] gKeep = sv != null ? HeapPool.takeFloat(steps * bg) : null;                   // g_t, kept row by row
             float[] vAll = sv != null ? HeapPool.takeFloat(steps * bg) : null;
             float[] mAll = sv != null ? HeapPool.takeFloat(steps * bg) : null;
             float[] vRow = new float[gates];                               // per sample (see the momentum scan)
@@ -261,6 +257,9 @@ final class FusedSweepFloat extends Function implements SliceSink {
                 System.arraycopy(m, ov, mRow, 0, gates);
                 for (int t = 0; t < steps; t++) {
                     int o = t * bg + ov;
+                    if (gKeep != null) {
+                        System.arraycopy(work, o, gKeep, o, gates);
+                    }
                     if (active(t, b)) {
                         System.arraycopy(work, o, gRow, 0, gates);
                         adamScan(gRow, 0, vRow, 0, mRow, 0, gates, mu, s, beta);
@@ -288,6 +287,7 @@ final class FusedSweepFloat extends Function implements SliceSink {
         float[] a = new float[bg];
         float[] rowG = new float[gates];
         float[] rowR = new float[gates];
+        float[] rowP = new float[gates];
         boolean isSrA = srA();
         final boolean fast = type == DataType.FLOAT;
         HeapTransfer.View hView = HeapTransfer.view(hNd);
@@ -311,10 +311,7 @@ final class FusedSweepFloat extends Function implements SliceSink {
                     continue;
                 }
                 if (isSrA) {
-                    if (bRec != null) {
-                        addTo(r, ob, bRec, 0, gates);
-                    }
-                    srAStep(r, ob, work, ow + ob, v, ob, a, ob, gates, s, kappa[t + 1]);
+                    srARow(a, work, ow + ob, r, v, ob, bRec, gates, s, kappa[t + 1], rowG, rowR, rowP);
                 } else {
                     driveSum(a, ob, work, ow + ob, r, ob, bRec, gates, rowG, rowR);               // a = g + (r + b_h)
                 }
@@ -430,6 +427,8 @@ final class FusedSweepFloat extends Function implements SliceSink {
         float[] dhPrev = new float[bh];
         float[] tc = new float[hidden];
         float[][] gateScratch = new float[9][hidden];
+        float[] srRowA = new float[gates];
+        float[] srRowD = new float[gates];
         for (int t = steps - 1; t >= 0; t--) {
             int ow = t * bg;
             // total gradient reaching h_t: carry + output
@@ -470,13 +469,11 @@ final class FusedSweepFloat extends Function implements SliceSink {
                 }
                 if (isSrA) {
                     // a_t = (1+κ_t) p_t − κ_t p_{t−1}; p_t = r_t − s g_t; dv holds δ(state p_t)
-                    float kap = kappa[t + 1];
-                    for (int j = 0; j < gates; j++) {
-                        float da = work[ow + ob + j];
-                        float dp = dv[ob + j] + (1 + kap) * da;
-                        dv[ob + j] = -kap * da;
-                        work[ow + ob + j] = dp;                                   // δr_t = δp_t
-                    }
+                    System.arraycopy(work, ow + ob, srRowA, 0, gates);               // rows at offset 0 (vectorized)
+                    System.arraycopy(dv, ob, srRowD, 0, gates);
+                    srABackwardRow(srRowA, srRowD, gates, kappa[t + 1]);             // δa → δr_t = δp_t
+                    System.arraycopy(srRowA, 0, work, ow + ob, gates);
+                    System.arraycopy(srRowD, 0, dv, ob, gates);
                 }
             }
             // δh_{t−1} = δr_t · U  (DTRIV: δa_t · Bᵀ); masked samples carry δh unchanged
@@ -745,6 +742,34 @@ final class FusedSweepFloat extends Function implements SliceSink {
     }
 
     /** SR form A: {@code p = r − s·g; a = p + κ(p − p_prev); p_prev ← p} over one row. */
+    /**
+     * {@link #srAStep} of sample row {@code o} with the recurrent bias added to {@code r} first ({@code p_t = (r + b)
+     * − s g}), through rows at offset 0 ({@code g} from {@code work[go..)}; r, the state p and the result a at
+     * {@code o}).
+     */
+    private static void srARow(float[] a, float[] work, int go, float[] r, float[] p, int o, float[] bias, int n,
+                               float s, float kappa, float[] rowG, float[] rowR, float[] rowP) {
+        System.arraycopy(work, go, rowG, 0, n);
+        System.arraycopy(r, o, rowR, 0, n);
+        System.arraycopy(p, o, rowP, 0, n);
+        if (bias != null) {
+            addRows(rowR, bias, n);
+        }
+        srAStep(rowR, 0, rowG, 0, rowP, 0, rowR, 0, n, s, kappa);
+        System.arraycopy(rowR, 0, a, o, n);
+        System.arraycopy(rowP, 0, p, o, n);
+    }
+
+    /** SR-A backward of a row: {@code δp_t = δp + (1+κ) δa; δp ← −κ δa}; δa → δp_t in place. */
+    private static void srABackwardRow(float[] da, float[] dp, int n, float kap) {
+        for (int j = 0; j < n; j++) {
+            float d = da[j];
+            float dpt = dp[j] + (1 + kap) * d;
+            dp[j] = -kap * d;
+            da[j] = dpt;
+        }
+    }
+
     static void srAStep(float[] r, int ro, float[] g, int go, float[] p, int po, float[] a, int ao, int n,
                                 float s, float kappa) {
         for (int j = 0; j < n; j++) {
