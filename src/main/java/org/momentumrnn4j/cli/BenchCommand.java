@@ -60,6 +60,11 @@ public final class BenchCommand implements Callable<Integer> {
             + "each repetition is --time steps, times are per step")
     boolean streaming;
 
+    @Option(names = "--against", description = "also time this cell in the same process on the same input, alternating "
+            + "repetitions with --cell (and the order within each pair), and print its RESULT line and the ratios first: "
+            + "the median of the per-pair ratios is robust to the slow phases of a shared machine")
+    String against;
+
     @Override
     public Integer call() {
         if (reps < 1 || warmup < 0 || !(warmupSeconds >= 0)) {
@@ -76,22 +81,63 @@ public final class BenchCommand implements Callable<Integer> {
         if (streaming) {
             return streaming(c, type);
         }
+        RecurrentLayer other = null;
+        DriveCell otherCell = null;
+        if (against != null) {
+            CellNames.Parsed q = CellNames.parse(against, CellNames.Hyper.defaults());
+            otherCell = Cells.create(q.base(), input, hidden, q.drive(), CellConfig.defaults(), type);
+            other = RecurrentLayer.of(otherCell);
+        }
         long warmEnd = System.nanoTime() + (long) (warmupSeconds * 1e9);
         for (int i = 0; i < warmup || System.nanoTime() < warmEnd; i++) {
             once(layer, c, x);
+            if (other != null) {
+                once(other, otherCell, x);
+            }
         }
         double[] ms = new double[reps];
+        double[] otherMs = new double[reps];
         for (int i = 0; i < reps; i++) {
-            long t0 = System.nanoTime();
-            once(layer, c, x);
-            ms[i] = (System.nanoTime() - t0) / 1e6;
+            if (other != null && i % 2 == 1) {
+                otherMs[i] = timeOnce(other, otherCell, x);
+            }
+            ms[i] = timeOnce(layer, c, x);
+            if (other != null && i % 2 == 0) {
+                otherMs[i] = timeOnce(other, otherCell, x);
+            }
         }
-        double[] sorted = ms.clone();
-        Arrays.sort(sorted);
-        double median = reps % 2 == 1 ? sorted[reps / 2] : (sorted[reps / 2 - 1] + sorted[reps / 2]) / 2;
-        System.out.printf("RESULT %s T=%d B=%d I=%d H=%d min_ms=%.1f median_ms=%.1f%n", cell, time, batch, input, hidden,
-                sorted[0], median);
+        if (other != null) {
+            double[] o = minMedian(otherMs);
+            double[] paired = new double[reps];
+            for (int i = 0; i < reps; i++) {
+                paired[i] = ms[i] / otherMs[i];
+            }
+            printResult(against, o);
+            System.out.printf("# %s / %s: ratio of medians %.3f, median of per-pair ratios %.3f (pairs min %.3f, max %.3f)%n",
+                    cell, against, minMedian(ms)[1] / o[1], minMedian(paired)[1], minMedian(paired)[0],
+                    Arrays.stream(paired).max().orElse(Double.NaN));
+        }
+        printResult(cell, minMedian(ms));
         return 0;
+    }
+
+    private double timeOnce(RecurrentLayer l, DriveCell c, INDArray x) {
+        long t0 = System.nanoTime();
+        once(l, c, x);
+        return (System.nanoTime() - t0) / 1e6;
+    }
+
+    /** {min, median} of {@code values}. */
+    private static double[] minMedian(double[] values) {
+        double[] sorted = values.clone();
+        Arrays.sort(sorted);
+        int n = sorted.length;
+        return new double[] {sorted[0], n % 2 == 1 ? sorted[n / 2] : (sorted[n / 2 - 1] + sorted[n / 2]) / 2};
+    }
+
+    private void printResult(String name, double[] minMedian) {
+        System.out.printf("RESULT %s T=%d B=%d I=%d H=%d min_ms=%.1f median_ms=%.1f%n", name, time, batch, input, hidden,
+                minMedian[0], minMedian[1]);
     }
 
     private int streaming(DriveCell c, DataType type) {

@@ -79,6 +79,20 @@ class CommandLineTest {
     }
 
     @Test
+    void benchAgainstAnotherCellPrintsBothResultsAndTheRatios() {
+        String s = capture(() -> assertEquals(0, Main.run("bench", "--cell", "momentum-lstm", "--against", "lstm",
+                "--time", "5", "--batch", "2", "--input", "3", "--hidden", "4", "--reps", "3", "--warmup", "1",
+                "--warmup-seconds", "0")));
+        String[] lines = s.strip().split("\n");
+        assertTrue(lines[lines.length - 1].matches("RESULT momentum-lstm T=5 B=2 I=3 H=4 min_ms=[0-9.]+ median_ms=[0-9.]+"),
+                lines[lines.length - 1]);
+        assertTrue(lines[lines.length - 2].matches("# momentum-lstm / lstm: ratio of medians [0-9.]+, median of per-pair "
+                + "ratios [0-9.]+ \\(pairs min [0-9.]+, max [0-9.]+\\)"), lines[lines.length - 2]);
+        assertTrue(lines[lines.length - 3].matches("RESULT lstm T=5 B=2 I=3 H=4 min_ms=[0-9.]+ median_ms=[0-9.]+"),
+                lines[lines.length - 3]);
+    }
+
+    @Test
     void helpListsEverySubcommandAndBadInputIsReported() {
         String h = capture(() -> assertEquals(0, Main.run("--help")));
         for (String c : new String[] {"demo", "train", "evaluate", "bench", "gradnorm"}) {
