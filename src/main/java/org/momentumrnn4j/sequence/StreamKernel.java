@@ -157,7 +157,8 @@ final class StreamKernel implements AutoCloseable {
         requireInput(input);
         load(state);
         advance(input);
-        return new Streamer.Step(output(null), snapshot());
+        CellState next = snapshot();
+        return new Streamer.Step(next.get(0).value(), next);                   // h_t is the new state's h slot
     }
 
     private void requireInput(INDArray input) {
@@ -186,11 +187,8 @@ final class StreamKernel implements AutoCloseable {
         counter = state.counter();
     }
 
-    /** {@code h_t} written into {@code into} (or a new array if null). */
+    /** {@code h_t} written into {@code into} ({@code [batch, hidden]} of the cell's type). */
     INDArray output(INDArray into) {
-        if (into == null) {
-            return HeapTransfer.create(h, 0, type, batch, hidden);
-        }
         HeapTransfer.write(h, 0, into, null);
         return into;
     }
