@@ -181,8 +181,7 @@ public final class BenchCommand implements Callable<Integer> {
             }
             ms[i] = (System.nanoTime() - t0) / 1e6 / time;
         }
-        Arrays.sort(ms);
-        return new double[] {ms[0], reps % 2 == 1 ? ms[reps / 2] : (ms[reps / 2 - 1] + ms[reps / 2]) / 2};
+        return minMedian(ms);
     }
 
     private void once(RecurrentLayer layer, DriveCell c, INDArray x) {

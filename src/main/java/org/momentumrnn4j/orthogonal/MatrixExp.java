@@ -328,7 +328,7 @@ public final class MatrixExp {
 
     /**
      * {@code exp(A)} and the Padé order and scaling chosen for {@code A} (package-private: {@link ExpmFunction}
-     * hands the choice to {@link #frechet(INDArray, INDArray, ExpmAlgorithm, int[])} for a skew-symmetric
+     * hands the choice to {@link #frechetNegated(INDArray, INDArray, ExpmAlgorithm, int[])} for a skew-symmetric
      * {@code A}, whose transpose {@code −A} has the same powers' norms and therefore the same choice).
      *
      * @return {@code {exp(A)}} and, in {@code plan}, {@code {m, s}}
