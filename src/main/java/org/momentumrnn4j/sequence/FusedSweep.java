@@ -99,6 +99,12 @@ final class FusedSweep extends Function implements SliceSink {
         return "fused_sweep";
     }
 
+    /** New arrays, unless they are rows of a batch split's arrays ({@link #writeInto}). */
+    @Override
+    protected boolean freshGradients() {
+        return backwardInto == null;
+    }
+
     @Override
     public int numOutputs() {
         return 1 + numSlots;
@@ -360,7 +366,7 @@ final class FusedSweep extends Function implements SliceSink {
                     }
                     case DTRIV -> {
                         System.arraycopy(a, ob, work, ow + ob, hidden);                      // z_t, saved for backward
-                        modReluRow(a, ob, bxOrModBias, hs, hNext, hidden);
+                        modReluRow(a, ob, bxOrModBias, hs, hNext, hidden, rowG);
                     }
                     default -> throw new IllegalStateException(kind.toString());
                 }
@@ -484,7 +490,8 @@ final class FusedSweep extends Function implements SliceSink {
                             work[ow + ob + j] = dh[b * hidden + j] * deriv;
                         }
                     }
-                    case DTRIV -> modReluBackwardRow(work, ow + ob, sv.modBias, dh, b * hidden, dbMod, hidden);
+                    case DTRIV -> modReluBackwardRow(work, ow + ob, sv.modBias, dh, b * hidden, dbMod, hidden,
+                            gateScratch[0], gateScratch[1]);
                     default -> throw new IllegalStateException(kind.toString());
                 }
                 if (isSrA) {
@@ -698,16 +705,42 @@ final class FusedSweep extends Function implements SliceSink {
     }
 
     /**
-     * modReLU backward over one row, in place: {@code work[o..o+n)} holds z and receives δz = δh·[|z| + b > 0]
-     * (0 at z = 0, where sign(z) is 0); {@code δb += δh·sign(z)·[|z| + b > 0]}.
+     * {@link #modReluRow} through {@code row}, a scratch row at offset 0 (C2 vectorizes a loop over arrays indexed
+     * alike, not one over rows at different offsets).
      */
-    private static void modReluBackwardRow(double[] work, int o, double[] b, double[] dh, int oh, double[] db, int n) {
+    static void modReluRow(double[] z, int zo, double[] b, double[] out, int oo, int n, double[] row) {
+        System.arraycopy(z, zo, row, 0, n);
+        modReluInPlace(row, b, n);
+        System.arraycopy(row, 0, out, oo, n);
+    }
+
+    private static void modReluInPlace(double[] x, double[] b, int n) {
         for (int j = 0; j < n; j++) {
-            double z = work[o + j];
-            double sg = Pointwise.sign(z);
-            double on = Pointwise.positive(Math.max(Math.abs(z) + b[j], 0.0));      // [|z| + b > 0], branch-free
-            double g = dh[oh + j] * on;
-            work[o + j] = sg * sg * g;
+            x[j] = Pointwise.modRelu(x[j], b[j]);
+        }
+    }
+
+    /**
+     * modReLU backward over one row, in place: {@code work[o..o+n)} holds z and receives δz = δh·[|z| + b > 0]
+     * (0 at z = 0, where sign(z) is 0); {@code δb += δh·sign(z)·[|z| + b > 0]}. The loop runs on scratch rows
+     * {@code zRow} and {@code dRow} at offset 0 (see {@link #modReluRow(double[], int, double[], double[], int, int,
+     * double[])}).
+     */
+    private static void modReluBackwardRow(double[] work, int o, double[] b, double[] dh, int oh, double[] db, int n,
+                                           double[] zRow, double[] dRow) {
+        System.arraycopy(work, o, zRow, 0, n);
+        System.arraycopy(dh, oh, dRow, 0, n);
+        modReluBackwardInPlace(zRow, dRow, b, db, n);
+        System.arraycopy(zRow, 0, work, o, n);
+    }
+
+    private static void modReluBackwardInPlace(double[] z, double[] dh, double[] b, double[] db, int n) {
+        for (int j = 0; j < n; j++) {
+            double zj = z[j];
+            double sg = Pointwise.sign(zj);
+            double on = Pointwise.positive(Math.max(Math.abs(zj) + b[j], 0.0));     // [|z| + b > 0], branch-free
+            double g = dh[j] * on;
+            z[j] = sg * sg * g;
             db[j] += g * sg;
         }
     }

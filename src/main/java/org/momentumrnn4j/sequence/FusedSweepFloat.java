@@ -79,6 +79,12 @@ final class FusedSweepFloat extends Function implements SliceSink {
         return "fused_sweep_float";
     }
 
+    /** New arrays, unless they are rows of a batch split's arrays ({@link #writeInto}). */
+    @Override
+    protected boolean freshGradients() {
+        return backwardInto == null;
+    }
+
     @Override
     public int numOutputs() {
         return 1 + numSlots;
@@ -340,7 +346,7 @@ final class FusedSweepFloat extends Function implements SliceSink {
                     }
                     case DTRIV -> {
                         System.arraycopy(a, ob, work, ow + ob, hidden);                      // z_t, saved for backward
-                        modReluRow(a, ob, bxOrModBias, hs, hNext, hidden);
+                        modReluRow(a, ob, bxOrModBias, hs, hNext, hidden, rowG);
                     }
                     default -> throw new IllegalStateException(kind.toString());
                 }
@@ -464,7 +470,8 @@ final class FusedSweepFloat extends Function implements SliceSink {
                             work[ow + ob + j] = dh[b * hidden + j] * deriv;
                         }
                     }
-                    case DTRIV -> modReluBackwardRow(work, ow + ob, sv.modBias, dh, b * hidden, dbMod, hidden);
+                    case DTRIV -> modReluBackwardRow(work, ow + ob, sv.modBias, dh, b * hidden, dbMod, hidden,
+                            gateScratch[0], gateScratch[1]);
                     default -> throw new IllegalStateException(kind.toString());
                 }
                 if (isSrA) {
@@ -678,16 +685,42 @@ final class FusedSweepFloat extends Function implements SliceSink {
     }
 
     /**
-     * modReLU backward over one row, in place: {@code work[o..o+n)} holds z and receives δz = δh·[|z| + b > 0]
-     * (0 at z = 0, where sign(z) is 0); {@code δb += δh·sign(z)·[|z| + b > 0]}.
+     * {@link #modReluRow} through {@code row}, a scratch row at offset 0 (C2 vectorizes a loop over arrays indexed
+     * alike, not one over rows at different offsets).
      */
-    private static void modReluBackwardRow(float[] work, int o, float[] b, float[] dh, int oh, float[] db, int n) {
+    static void modReluRow(float[] z, int zo, float[] b, float[] out, int oo, int n, float[] row) {
+        System.arraycopy(z, zo, row, 0, n);
+        modReluInPlace(row, b, n);
+        System.arraycopy(row, 0, out, oo, n);
+    }
+
+    private static void modReluInPlace(float[] x, float[] b, int n) {
         for (int j = 0; j < n; j++) {
-            float z = work[o + j];
-            float sg = Pointwise.sign(z);
-            float on = Pointwise.positive(Math.max(Math.abs(z) + b[j], 0.0f));      // [|z| + b > 0], branch-free
-            float g = dh[oh + j] * on;
-            work[o + j] = sg * sg * g;
+            x[j] = Pointwise.modRelu(x[j], b[j]);
+        }
+    }
+
+    /**
+     * modReLU backward over one row, in place: {@code work[o..o+n)} holds z and receives δz = δh·[|z| + b > 0]
+     * (0 at z = 0, where sign(z) is 0); {@code δb += δh·sign(z)·[|z| + b > 0]}. The loop runs on scratch rows
+     * {@code zRow} and {@code dRow} at offset 0 (see {@link #modReluRow(double[], int, double[], double[], int, int,
+     * double[])}).
+     */
+    private static void modReluBackwardRow(float[] work, int o, float[] b, float[] dh, int oh, float[] db, int n,
+                                           float[] zRow, float[] dRow) {
+        System.arraycopy(work, o, zRow, 0, n);
+        System.arraycopy(dh, oh, dRow, 0, n);
+        modReluBackwardInPlace(zRow, dRow, b, db, n);
+        System.arraycopy(zRow, 0, work, o, n);
+    }
+
+    private static void modReluBackwardInPlace(float[] z, float[] dh, float[] b, float[] db, int n) {
+        for (int j = 0; j < n; j++) {
+            float zj = z[j];
+            float sg = Pointwise.sign(zj);
+            float on = Pointwise.positive(Math.max(Math.abs(zj) + b[j], 0.0f));     // [|z| + b > 0], branch-free
+            float g = dh[j] * on;
+            z[j] = sg * sg * g;
             db[j] += g * sg;
         }
     }
