@@ -97,6 +97,7 @@ public final class BenchCommand implements Callable<Integer> {
         }
         double[] ms = new double[reps];
         double[] otherMs = new double[reps];
+        long faults0 = minorFaults();
         for (int i = 0; i < reps; i++) {
             if (other != null && i % 2 == 1) {
                 otherMs[i] = timeOnce(other, otherCell, x);
@@ -105,6 +106,13 @@ public final class BenchCommand implements Callable<Integer> {
             if (other != null && i % 2 == 0) {
                 otherMs[i] = timeOnce(other, otherCell, x);
             }
+        }
+        long faults = minorFaults() - faults0;
+        if (faults0 >= 0) {
+            // fresh native memory is touched page by page: on some virtual machines each first touch costs
+            // microseconds, so the count explains slow repetitions (benchmarks/RESULTS.md)
+            System.out.printf("# minor page faults per repetition: %.0f%s%n", faults / (double) reps,
+                    other != null ? " (both cells)" : "");
         }
         if (other != null) {
             double[] o = minMedian(otherMs);
@@ -125,6 +133,17 @@ public final class BenchCommand implements Callable<Integer> {
         long t0 = System.nanoTime();
         once(l, c, x);
         return (System.nanoTime() - t0) / 1e6;
+    }
+
+    /** The process's minor page faults so far (Linux {@code /proc/self/stat}), or -1 where unavailable. */
+    static long minorFaults() {
+        try {
+            String stat = java.nio.file.Files.readString(java.nio.file.Path.of("/proc/self/stat"));
+            String[] f = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
+            return Long.parseLong(f[7]);      // field 10 of proc(5), counted from the state (field 3)
+        } catch (java.io.IOException | RuntimeException e) {
+            return -1;
+        }
     }
 
     /** {min, median} of {@code values}. */
