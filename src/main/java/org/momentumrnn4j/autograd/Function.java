@@ -9,7 +9,8 @@ import org.nd4j.linalg.api.ndarray.INDArray;
  * the constructor. Forward must not modify its inputs. Backward receives one gradient per output
  * ({@code null} for an output no gradient reached) and returns one gradient per input, with the input's
  * shape ({@code null} allowed where {@link Context#needsInputGrad} is false). Returned arrays may be
- * views of or equal to the incoming gradients: the tape copies before accumulating.
+ * views of or equal to the incoming gradients: the tape copies before accumulating, unless the function
+ * declares {@link #freshGradients()}.
  *
  * <p>Built-in functions are listed in {@link OpRegistry}; register custom ones there too.
  */
@@ -28,6 +29,17 @@ public abstract class Function {
 
     /** Computes the input gradients from the output gradients. */
     protected abstract INDArray[] backward(Context ctx, INDArray[] gradOutputs);
+
+    /**
+     * True if every array {@link #backward} returns was allocated by that call for the caller alone: not a
+     * view of or equal to an incoming gradient, a saved or cached array, or another returned array. The tape
+     * then adopts the arrays as gradients without copying them, and frees them when it is done with them
+     * (a fresh native array costs more than the arithmetic on it on some machines: benchmarks/RESULTS.md).
+     * False by default.
+     */
+    protected boolean freshGradients() {
+        return false;
+    }
 
     /**
      * Runs {@code part}'s forward inside a composite function's own forward, with a context from

@@ -10,6 +10,7 @@ final class MatrixOps {
     /** {@code C = A · B} for {@code A [m, k]}, {@code B [k, n]}. dA = G·Bᵀ, dB = Aᵀ·G. */
     static final class MatMul extends Function.Single {
         @Override public String name() { return "matmul"; }
+        @Override protected boolean freshGradients() { return true; }
         @Override protected INDArray forward1(Context ctx, INDArray[] in) {
             INDArray a = in[0];
             INDArray b = in[1];
@@ -38,6 +39,7 @@ final class MatrixOps {
         private final boolean hasBias;
         Linear(boolean hasBias) { this.hasBias = hasBias; }
         @Override public String name() { return "linear"; }
+        @Override protected boolean freshGradients() { return true; }
         @Override protected INDArray forward1(Context ctx, INDArray[] in) {
             INDArray x = in[0];
             INDArray w = in[1];
@@ -74,6 +76,7 @@ final class MatrixOps {
     /** {@code Aᵀ} of a matrix. */
     static final class Transpose extends Function.Single {
         @Override public String name() { return "transpose"; }
+        @Override protected boolean freshGradients() { return true; }
         @Override protected INDArray forward1(Context ctx, INDArray[] in) {
             Shapes.requireRank(name(), "input", in[0], 2);
             return in[0].transpose().dup('c');

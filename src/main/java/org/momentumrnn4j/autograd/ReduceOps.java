@@ -10,6 +10,7 @@ final class ReduceOps {
     /** Sum of all elements, as a rank-0 scalar. */
     static final class Sum extends Function.Single {
         @Override public String name() { return "sum"; }
+        @Override protected boolean freshGradients() { return true; }
         @Override protected INDArray forward1(Context ctx, INDArray[] in) {
             ctx.setState(in[0].shape());
             return Nd4j.scalar(in[0].dataType(), in[0].sumNumber().doubleValue());
@@ -23,6 +24,7 @@ final class ReduceOps {
     /** Mean of all elements, as a rank-0 scalar. */
     static final class Mean extends Function.Single {
         @Override public String name() { return "mean"; }
+        @Override protected boolean freshGradients() { return true; }
         @Override protected INDArray forward1(Context ctx, INDArray[] in) {
             if (in[0].length() == 0) {
                 throw new IllegalArgumentException(name() + ": empty input " + Shapes.str(in[0]));

@@ -104,11 +104,15 @@ public final class Tape implements AutoCloseable {
             throw new IllegalArgumentException("backward(loss) needs a single-element loss, got shape "
                     + Arrays.toString(loss.shape()) + "; use backward(output, seed)");
         }
-        backward(loss, Nd4j.ones(loss.dataType(), loss.shape()));
+        backward(loss, Nd4j.ones(loss.dataType(), loss.shape()), true);
     }
 
-    /** Backward from {@code output} with the given seed gradient (same shape as the output). */
+    /** Backward from {@code output} with the given seed gradient (same shape as the output; copied, not kept). */
     public void backward(Tensor output, INDArray seed) {
+        backward(output, seed, false);
+    }
+
+    private void backward(Tensor output, INDArray seed, boolean freshSeed) {
         checkUsable();
         if (!Arrays.equals(seed.shape(), output.shape())) {
             throw new IllegalArgumentException("backward: seed shape " + Arrays.toString(seed.shape())
@@ -129,7 +133,7 @@ public final class Tape implements AutoCloseable {
                 o.clearIntermediateGrad();
             }
         }
-        output.accumulateGrad(seed);
+        output.accumulateGrad(seed, freshSeed);
         for (int i = nodes.size() - 1; i >= 0; i--) {
             Node n = nodes.get(i);
             INDArray[] gOut = new INDArray[n.outputs.length];
@@ -149,13 +153,24 @@ public final class Tape implements AutoCloseable {
                 throw new IllegalStateException(n.function.name() + ": backward returned " + gIn.length
                         + " gradients for " + n.inputs.length + " inputs");
             }
+            boolean fresh = n.function.freshGradients();
             for (int j = 0; j < gIn.length; j++) {
                 Tensor in = n.inputs[j];
                 if (in.requiresGrad() && gIn[j] != null) {
-                    in.accumulateGrad(gIn[j]);
+                    in.accumulateGrad(gIn[j], fresh && !returnedBefore(gIn, j));
                 }
             }
         }
+    }
+
+    /** Whether {@code g[j]} is the same array as an earlier element of {@code g} (then it is not fresh twice). */
+    private static boolean returnedBefore(INDArray[] g, int j) {
+        for (int k = 0; k < j; k++) {
+            if (g[k] == g[j]) {
+                return true;
+            }
+        }
+        return false;
     }
 
     /** Releases what the recorded operations saved and the intermediate gradients; leaves keep theirs. */

@@ -12,7 +12,7 @@ import org.nd4j.linalg.api.ndarray.INDArray;
  * passes until {@link #zeroGrad()}) or {@link #constant} (no gradient). Every other tensor is the output
  * of a {@link Function}; it requires a gradient when any input did and a {@link Tape} was recording.
  * The gradient of an intermediate tensor is available after {@link Tape#backward} until the tape is
- * closed (like PyTorch's {@code retain_grad}).
+ * closed (like PyTorch's {@code retain_grad}); closing the tape frees it, so copy it to keep it.
  *
  * <p>Values are never modified in place by the library's operations.
  */
@@ -117,22 +117,37 @@ public final class Tensor {
         return name;
     }
 
-    void accumulateGrad(INDArray g) {
+    /**
+     * Adds {@code g} to the gradient. A {@code fresh} array (allocated for this tensor alone, see
+     * {@link Function#freshGradients()}) is adopted as the gradient, or freed once added; any other is copied.
+     */
+    void accumulateGrad(INDArray g, boolean fresh) {
         if (!Arrays.equals(g.shape(), value.shape())) {
             throw new IllegalStateException("gradient shape " + Arrays.toString(g.shape())
                     + " does not match value shape " + Arrays.toString(value.shape())
                     + (creator == null ? "" : " (output of " + creator.function.name() + ")"));
         }
         if (grad == null) {
-            grad = g.dup();
+            grad = fresh ? g : g.dup();
         } else {
             grad.addi(g);
+            if (fresh) {
+                free(g);
+            }
         }
     }
 
+    /** Forgets (and frees) the gradient of an intermediate tensor; the array is this tensor's own. */
     void clearIntermediateGrad() {
-        if (creator != null) {
+        if (creator != null && grad != null) {
+            free(grad);
             grad = null;
+        }
+    }
+
+    private static void free(INDArray a) {
+        if (a.closeable() && !a.wasClosed()) {
+            a.close();
         }
     }
 

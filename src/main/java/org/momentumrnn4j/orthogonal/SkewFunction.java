@@ -31,6 +31,11 @@ public final class SkewFunction extends Function.Single {
     }
 
     @Override
+    protected boolean freshGradients() {
+        return true;
+    }
+
+    @Override
     protected INDArray forward1(Context ctx, INDArray[] in) {
         INDArray p = Args.requireSquare("p", in[0]);
         int n = (int) p.rows();

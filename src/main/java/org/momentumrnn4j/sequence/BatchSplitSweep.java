@@ -97,6 +97,17 @@ final class BatchSplitSweep extends Function {
         return "batch_split_sweep";
     }
 
+    /** The whole batch's arrays are new, and each parameter's sum is a slice's own array (parts are fused sweeps). */
+    @Override
+    protected boolean freshGradients() {
+        for (Function part : parts) {
+            if (!(part instanceof FusedSweep)) {
+                return false;
+            }
+        }
+        return true;
+    }
+
     @Override
     public int numOutputs() {
         return 1 + numSlots;
