@@ -33,4 +33,24 @@ final class NativeScratch {
         }
         return a.get(org.nd4j.linalg.indexing.NDArrayIndex.interval(0, need)).reshape('c', rows, cols);
     }
+
+    private static final ThreadLocal<Map<String, INDArray>> EXACT = ThreadLocal.withInitial(HashMap::new);
+
+    /**
+     * A dense, c-ordered {@code [rows, cols]} matrix of {@code type} for {@code role} (not a view, as {@link StepGemm}
+     * needs), reused across calls on this thread while the shape stays the same.
+     */
+    static INDArray exact(String role, DataType type, long rows, long cols) {
+        Map<String, INDArray> pool = EXACT.get();
+        String key = role + "/" + type;
+        INDArray a = pool.get(key);
+        if (a == null || a.rows() != rows || a.columns() != cols) {
+            if (a != null) {
+                a.close();
+            }
+            a = Nd4j.createUninitialized(type, rows, cols);
+            pool.put(key, a);
+        }
+        return a;
+    }
 }

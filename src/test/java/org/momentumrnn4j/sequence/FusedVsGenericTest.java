@@ -154,13 +154,18 @@ class FusedVsGenericTest {
             Map<String, INDArray> g = run(List.of(
                     RecurrentLayer.builder(cell).path(RecurrentLayer.Path.GENERIC).build(),
                     RecurrentLayer.builder(upper).path(RecurrentLayer.Path.GENERIC).build()), x, mask, init);
-            for (StepGemm.Strategy strategy : StepGemm.Strategy.values()) {
+            // the step GEMM's strategies, the oneDNN one also with its weight copied transposed first (forLoop)
+            for (int variant = 0; variant < 3; variant++) {
+                StepGemm.Strategy strategy = variant == 0 ? StepGemm.Strategy.CBLAS : StepGemm.Strategy.OP_CONTEXT;
                 if (strategy == StepGemm.Strategy.CBLAS && !StepGemm.cblasAvailable()) {
                     continue;
                 }
+                boolean pretranspose = variant == 2;
                 for (int slices = 1; slices <= batch; slices++) {                 // 2 slices: rows 0 | 1-2; 3: one row each
                     Map<String, INDArray> f;
+                    int minCalls = StepGemm.pretransposeMinCalls;
                     StepGemm.override = strategy;
+                    StepGemm.pretransposeMinCalls = pretranspose ? 0 : Integer.MAX_VALUE;
                     BatchSplitSweep.override = slices;
                     try {
                         f = run(List.of(
@@ -168,6 +173,7 @@ class FusedVsGenericTest {
                                 RecurrentLayer.builder(upper).path(RecurrentLayer.Path.FUSED).build()), x, mask, init);
                     } finally {
                         StepGemm.override = null;
+                        StepGemm.pretransposeMinCalls = minCalls;
                         BatchSplitSweep.override = null;
                     }
                     assertEquals(g.keySet(), f.keySet());
@@ -178,7 +184,8 @@ class FusedVsGenericTest {
                         double err = type == DataType.DOUBLE ? diff : diff / Math.max(a.amaxNumber().doubleValue(), 1e-30);
                         worst = Math.max(worst, err);
                         double tol = type == DataType.DOUBLE ? TOL_F64 : TOL_F32;
-                        assertTrue(err <= tol, name + " mask " + mask + ", step GEMM " + strategy + ", " + slices
+                        assertTrue(err <= tol, name + " mask " + mask + ", step GEMM " + strategy
+                                + (pretranspose ? " (weight transposed first)" : "") + ", " + slices
                                 + " batch slices: " + key + " differs by " + err + " > " + tol);
                     }
                 }
