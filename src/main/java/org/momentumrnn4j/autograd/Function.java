@@ -42,6 +42,16 @@ public abstract class Function {
     }
 
     /**
+     * True if {@link #backward} returns read-only arrays that may be shared between calls (cached constants, such
+     * as the gradient of a sum): an intermediate tensor keeps such an array as its gradient without copying it and
+     * it is never modified or freed; a leaf gets a copy. Ignored when {@link #freshGradients()} is true. False by
+     * default.
+     */
+    protected boolean constantGradients() {
+        return false;
+    }
+
+    /**
      * Runs {@code part}'s forward inside a composite function's own forward, with a context from
      * {@link Context#part}; nothing is recorded for {@code part} itself.
      */

@@ -10,21 +10,21 @@ final class ReduceOps {
     /** Sum of all elements, as a rank-0 scalar. */
     static final class Sum extends Function.Single {
         @Override public String name() { return "sum"; }
-        @Override protected boolean freshGradients() { return true; }
+        @Override protected boolean constantGradients() { return true; }
         @Override protected INDArray forward1(Context ctx, INDArray[] in) {
             ctx.setState(in[0].shape());
             return Nd4j.scalar(in[0].dataType(), in[0].sumNumber().doubleValue());
         }
         @Override protected INDArray[] backward1(Context ctx, INDArray g) {
             long[] shape = ctx.state();
-            return new INDArray[] {Nd4j.valueArrayOf(shape, g.getDouble(0), g.dataType())};
+            return new INDArray[] {Constants.filled(shape, g.getDouble(0), g.dataType())};
         }
     }
 
     /** Mean of all elements, as a rank-0 scalar. */
     static final class Mean extends Function.Single {
         @Override public String name() { return "mean"; }
-        @Override protected boolean freshGradients() { return true; }
+        @Override protected boolean constantGradients() { return true; }
         @Override protected INDArray forward1(Context ctx, INDArray[] in) {
             if (in[0].length() == 0) {
                 throw new IllegalArgumentException(name() + ": empty input " + Shapes.str(in[0]));
@@ -38,7 +38,7 @@ final class ReduceOps {
             for (long s : shape) {
                 n *= s;
             }
-            return new INDArray[] {Nd4j.valueArrayOf(shape, g.getDouble(0) / n, g.dataType())};
+            return new INDArray[] {Constants.filled(shape, g.getDouble(0) / n, g.dataType())};
         }
     }
 }

@@ -36,13 +36,33 @@ public final class Tape implements AutoCloseable {
 
     private final List<Node> nodes = new ArrayList<>();
     private final Thread owner = Thread.currentThread();
+    private final boolean freeValues;
     private boolean released;
 
-    private Tape() {}
+    private Tape(boolean freeValues) {
+        this.freeValues = freeValues;
+    }
 
     /** Opens a tape and makes it the recording tape of the current thread. */
     public static Tape open() {
-        Tape t = new Tape();
+        return push(new Tape(false));
+    }
+
+    /**
+     * Opens a tape whose {@link #close()} also frees the values of the tensors its recorded operations produced
+     * (the model's outputs, the loss, every intermediate), keeping every array those tensors share memory with that
+     * the tape did not produce (parameters, inputs, values from other tapes). For a training step that keeps
+     * nothing of the batch but the parameters' gradients (read what you need, such as the loss, before closing; do
+     * not carry such a value, even {@link Tensor#detach() detached}, into the next step; {@link Tensor#value()} of
+     * a freed tensor throws): the arrays go to {@link ArrayPool} and become the next step's outputs, where
+     * allocating anew would touch fresh pages, which cost more than the arithmetic on them on some machines (12 µs
+     * per 4 KiB page on the VM of benchmarks/RESULTS.md).
+     */
+    public static Tape openFreeingValues() {
+        return push(new Tape(true));
+    }
+
+    private static Tape push(Tape t) {
         OPEN.get().push(t);
         return t;
     }
@@ -130,10 +150,10 @@ public final class Tape implements AutoCloseable {
         }
         for (Node n : nodes) {
             for (Tensor o : n.outputs) {
-                o.clearIntermediateGrad();
+                o.clearIntermediateGrad(false);
             }
         }
-        output.accumulateGrad(seed, freshSeed);
+        output.accumulateGrad(seed, freshSeed ? Tensor.Ownership.ADOPT : Tensor.Ownership.COPY);
         for (int i = nodes.size() - 1; i >= 0; i--) {
             Node n = nodes.get(i);
             INDArray[] gOut = new INDArray[n.outputs.length];
@@ -154,10 +174,12 @@ public final class Tape implements AutoCloseable {
                         + " gradients for " + n.inputs.length + " inputs");
             }
             boolean fresh = n.function.freshGradients();
+            Tensor.Ownership other = !fresh && n.function.constantGradients() ? Tensor.Ownership.SHARE
+                                                                              : Tensor.Ownership.COPY;
             for (int j = 0; j < gIn.length; j++) {
                 Tensor in = n.inputs[j];
                 if (in.requiresGrad() && gIn[j] != null) {
-                    in.accumulateGrad(gIn[j], fresh && !returnedBefore(gIn, j));
+                    in.accumulateGrad(gIn[j], fresh && !returnedBefore(gIn, j) ? Tensor.Ownership.ADOPT : other);
                 }
             }
         }
@@ -173,7 +195,10 @@ public final class Tape implements AutoCloseable {
         return false;
     }
 
-    /** Releases what the recorded operations saved and the intermediate gradients; leaves keep theirs. */
+    /**
+     * Releases what the recorded operations saved and the intermediate gradients; leaves keep theirs. A tape from
+     * {@link #openFreeingValues()} also frees the values its operations produced.
+     */
     @Override
     public void close() {
         if (released) {
@@ -183,11 +208,66 @@ public final class Tape implements AutoCloseable {
         for (Node n : nodes) {
             n.context.release();
             for (Tensor o : n.outputs) {
-                o.clearIntermediateGrad();
+                o.clearIntermediateGrad(freeValues);
             }
+        }
+        if (freeValues) {
+            freeProducedValues();
         }
         nodes.clear();
         OPEN.get().remove(this);
+    }
+
+    /** Frees the produced values that share no memory with a value this tape did not produce. */
+    private void freeProducedValues() {
+        java.util.Set<Tensor> produced = java.util.Collections.newSetFromMap(new java.util.IdentityHashMap<>());
+        for (Node n : nodes) {
+            produced.addAll(Arrays.asList(n.outputs));
+        }
+        List<long[]> kept = new ArrayList<>();                          // [start, end) of the others' buffers
+        for (Node n : nodes) {
+            for (Tensor in : n.inputs) {
+                if (!produced.contains(in)) {
+                    kept.add(range(in.value()));
+                }
+            }
+        }
+        List<long[]> given = new ArrayList<>();                         // two tensors may hold one array
+        for (Tensor o : produced) {
+            INDArray v = o.value();
+            if (v.wasClosed() || !v.closeable()) {
+                continue;                                               // views are freed with what they view
+            }
+            long[] r = range(v);
+            if (!overlapsAny(r, kept) && !overlapsAny(r, given)) {
+                given.add(r);
+                ArrayPool.give(v);
+            }
+        }
+        for (Tensor o : produced) {
+            long[] r = o.value().wasClosed() ? null : range(o.value());
+            if (r == null || overlapsAny(r, given)) {
+                o.markFreed();
+            }
+        }
+    }
+
+    private static boolean overlapsAny(long[] r, List<long[]> ranges) {
+        for (long[] k : ranges) {
+            if (r[0] < k[1] && k[0] < r[1]) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /** The native memory of the whole buffer under {@code a}. */
+    private static long[] range(INDArray a) {
+        if (a.isEmpty() || a.wasClosed()) {
+            return new long[] {0, 0};
+        }
+        long start = a.data().address();
+        return new long[] {start, start + a.data().length() * a.data().getElementSize()};
     }
 
     private void checkUsable() {

@@ -12,7 +12,8 @@ import org.nd4j.linalg.api.ndarray.INDArray;
  * passes until {@link #zeroGrad()}) or {@link #constant} (no gradient). Every other tensor is the output
  * of a {@link Function}; it requires a gradient when any input did and a {@link Tape} was recording.
  * The gradient of an intermediate tensor is available after {@link Tape#backward} until the tape is
- * closed (like PyTorch's {@code retain_grad}); closing the tape frees it, so copy it to keep it.
+ * closed (like PyTorch's {@code retain_grad}); closing the tape frees it, so copy it to keep it, and treat it as
+ * read-only (it may be a constant shared with other tensors, such as the gradient of a sum).
  *
  * <p>Values are never modified in place by the library's operations.
  */
@@ -20,6 +21,8 @@ public final class Tensor {
     private final INDArray value;
     private final boolean requiresGrad;
     private INDArray grad;
+    private boolean gradShared;
+    private boolean freed;                  // the value went back to ArrayPool (Tape.openFreeingValues)             // grad is a shared read-only constant (intermediate tensors only)
     private String name;
 
     // Set when this tensor is the output of a recorded operation.
@@ -56,9 +59,22 @@ public final class Tensor {
         }
     }
 
-    /** The value; do not modify it in place while a tape that recorded it is open. */
+    /**
+     * The value; do not modify it in place while a tape that recorded it is open.
+     *
+     * @throws IllegalStateException if a {@link Tape#openFreeingValues() freeing tape} that produced it has closed
+     */
     public INDArray value() {
+        if (freed) {
+            throw new IllegalStateException("the value of " + this + " was freed when the tape that produced it "
+                    + "(Tape.openFreeingValues) closed; read what you need before closing it");
+        }
         return value;
+    }
+
+    /** Marks the value as freed by its tape (it goes back to {@link ArrayPool}). */
+    void markFreed() {
+        freed = true;
     }
 
     /** The accumulated gradient, or {@code null} when none has reached this tensor. */
@@ -104,6 +120,7 @@ public final class Tensor {
     /** Forgets the accumulated gradient. */
     public void zeroGrad() {
         grad = null;
+        gradShared = false;
     }
 
     /** Optional name for messages and debugging. */
@@ -117,31 +134,52 @@ public final class Tensor {
         return name;
     }
 
-    /**
-     * Adds {@code g} to the gradient. A {@code fresh} array (allocated for this tensor alone, see
-     * {@link Function#freshGradients()}) is adopted as the gradient, or freed once added; any other is copied.
-     */
-    void accumulateGrad(INDArray g, boolean fresh) {
+    /** What the tape may do with a gradient array it hands to {@link #accumulateGrad}. */
+    enum Ownership {
+        /** The array may alias others: copy it before keeping it. */
+        COPY,
+        /** The array is this tensor's alone ({@link Function#freshGradients()}): keep it, or free it once added. */
+        ADOPT,
+        /** A shared read-only constant ({@link Function#constantGradients()}): keep it unmodified, never free it. */
+        SHARE
+    }
+
+    /** Adds {@code g} to the gradient, keeping, copying or freeing {@code g} as {@code ownership} allows. */
+    void accumulateGrad(INDArray g, Ownership ownership) {
         if (!Arrays.equals(g.shape(), value.shape())) {
             throw new IllegalStateException("gradient shape " + Arrays.toString(g.shape())
                     + " does not match value shape " + Arrays.toString(value.shape())
                     + (creator == null ? "" : " (output of " + creator.function.name() + ")"));
         }
         if (grad == null) {
-            grad = fresh ? g : g.dup();
+            boolean share = ownership == Ownership.SHARE && creator != null;    // a leaf's gradient is the user's
+            grad = ownership == Ownership.ADOPT || share ? g : g.dup();
+            gradShared = share;
         } else {
-            grad.addi(g);
-            if (fresh) {
+            if (gradShared) {
+                grad = grad.add(g);
+                gradShared = false;
+            } else {
+                grad.addi(g);
+            }
+            if (ownership == Ownership.ADOPT) {
                 free(g);
             }
         }
     }
 
-    /** Forgets (and frees) the gradient of an intermediate tensor; the array is this tensor's own. */
-    void clearIntermediateGrad() {
+    /** Forgets (and frees, or returns to {@link ArrayPool} if {@code pool}, unless shared) an intermediate's gradient. */
+    void clearIntermediateGrad(boolean pool) {
         if (creator != null && grad != null) {
-            free(grad);
+            if (!gradShared) {
+                if (pool) {
+                    ArrayPool.give(grad);
+                } else {
+                    free(grad);
+                }
+            }
             grad = null;
+            gradShared = false;
         }
     }
 

@@ -208,7 +208,7 @@ public final class BenchCommand implements Callable<Integer> {
             Tape.noGrad(() -> layer.forward(Tensor.constant(x)));
         } else {
             c.parameters().values().forEach(Tensor::zeroGrad);
-            try (Tape tape = Tape.open()) {
+            try (Tape tape = Tape.openFreeingValues()) {                // as the Trainer's step: the output is freed
                 tape.backward(Ops.sum(layer.forward(Tensor.constant(x)).output()));
             }
         }

@@ -146,7 +146,7 @@ final class BatchSplitSweep extends Function {
         }
         INDArray[] full = new INDArray[shapes.length];
         for (int j = 0; j < full.length; j++) {
-            full[j] = skip[j] ? null : Nd4j.createUninitialized(types[j], shapes[j]);
+            full[j] = skip[j] ? null : org.momentumrnn4j.autograd.ArrayPool.take(types[j], shapes[j]);
         }
         for (int i = 0; i < parts.length; i++) {
             INDArray[] rows = new INDArray[full.length];

@@ -298,7 +298,7 @@ final class FusedSweepFloat extends Function implements SliceSink {
         final boolean fast = type == DataType.FLOAT;
         HeapTransfer.View hView = HeapTransfer.view(hNd);
         HeapTransfer.View rView = HeapTransfer.view(rNd);
-        StepGemm recurrent = new StepGemm(hNd, rec, rNd, !dtriv);                         // h·B or h·Uᵀ
+        StepGemm recurrent = StepGemm.forLoop(hNd, rec, rNd, !dtriv, steps);             // h·B or h·Uᵀ
         for (int t = 0; t < steps; t++) {
             hView.write(hs, t * bh);
             recurrent.run();
@@ -357,16 +357,20 @@ final class FusedSweepFloat extends Function implements SliceSink {
         rNd.close();
 
         // outputs: Y [B, T, H] and the final slots
-        float[] y = new float[batch * steps * hidden];
-        for (int t = 0; t < steps; t++) {
+        float[] y = HeapPool.takeFloat(batch * steps * hidden);                     // pooled: a new one per call faults
+        for (int t = 0; t < steps; t++) {                                           // in fresh pages of the heap
             for (int b = 0; b < batch; b++) {
+                int dst = (b * steps + t) * hidden;
                 if (active(t, b)) {
-                    System.arraycopy(hs, (t + 1) * bh + b * hidden, y, (b * steps + t) * hidden, hidden);
+                    System.arraycopy(hs, (t + 1) * bh + b * hidden, y, dst, hidden);
+                } else {
+                    java.util.Arrays.fill(y, dst, dst + hidden, 0.0f);
                 }
             }
         }
         INDArray[] out = new INDArray[1 + numSlots];
         out[0] = emit(forwardInto, 0, y, 0, type, batch, steps, hidden);
+        HeapPool.give(y);
         int o = 1;
         out[o] = emit(forwardInto, o++, hs, steps * bh, type, batch, hidden);
         if (cs != null) {
@@ -409,7 +413,11 @@ final class FusedSweepFloat extends Function implements SliceSink {
         final float[] hs = sv.hs;
         final float[] cs = sv.cs;
 
-        float[] dy = gradOutputs[0] == null ? null : HeapTransfer.readAllFloat(gradOutputs[0]);   // [B, T, H]
+        float[] dy = null;                                                              // [B, T, H], pooled
+        if (gradOutputs[0] != null) {
+            dy = HeapPool.takeFloat(batch * steps * hidden);
+            HeapTransfer.read(gradOutputs[0], dy, 0);
+        }
         int o = 1;
         float[] dh = gradOrZero(gradOutputs[o++], bh);
         float[] dc = kind == Base.Kind.LSTM ? gradOrZero(gradOutputs[o++], bh) : null;
@@ -429,7 +437,7 @@ final class FusedSweepFloat extends Function implements SliceSink {
         final boolean fast = type == DataType.FLOAT;
         HeapTransfer.View dRView = HeapTransfer.view(dRNd);
         HeapTransfer.View dHView = HeapTransfer.view(dHNd);
-        StepGemm back = new StepGemm(dRNd, sv.rec, dHNd, dtriv);                          // δr·U or δa·Bᵀ
+        StepGemm back = StepGemm.forLoop(dRNd, sv.rec, dHNd, dtriv, steps);              // δr·U or δa·Bᵀ
         float[] dhPrev = new float[bh];
         float[] tc = new float[hidden];
         float[][] gateScratch = new float[9][hidden];
@@ -496,6 +504,8 @@ final class FusedSweepFloat extends Function implements SliceSink {
         back.close();
         dRNd.close();
         dHNd.close();
+
+        HeapPool.give(dy);
 
         // recurrent weight gradients: one GEMM over all steps
         INDArray hPrevAll = NativeScratch.matrix("hidden", type, steps * (long) batch, hidden);  // [T·B, H]

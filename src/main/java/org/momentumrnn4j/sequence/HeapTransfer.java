@@ -214,16 +214,16 @@ final class HeapTransfer {
         }
     }
 
-    /** A new array of {@code shape} and {@code type} holding {@code src[off ..]}. */
+    /** A new array ({@link org.momentumrnn4j.autograd.ArrayPool#take}) of {@code shape} and {@code type} holding {@code src[off ..]}. */
     static INDArray create(double[] src, int off, DataType type, long... shape) {
-        INDArray a = Nd4j.createUninitialized(type, shape);
+        INDArray a = org.momentumrnn4j.autograd.ArrayPool.take(type, shape);
         write(src, off, a, type == DataType.FLOAT ? new float[(int) Math.min(a.length(), CHUNK)] : null);
         return a;
     }
 
-    /** A new array of {@code shape} and {@code type} holding {@code src[off ..]}. */
+    /** A new array ({@link org.momentumrnn4j.autograd.ArrayPool#take}) of {@code shape} and {@code type} holding {@code src[off ..]}. */
     static INDArray create(float[] src, int off, DataType type, long... shape) {
-        INDArray a = Nd4j.createUninitialized(type, shape);
+        INDArray a = org.momentumrnn4j.autograd.ArrayPool.take(type, shape);
         write(src, off, a, null);
         return a;
     }

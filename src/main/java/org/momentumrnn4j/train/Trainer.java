@@ -285,7 +285,7 @@ public final class Trainer {
             dtriv.beforeForward();
         }
         double loss;
-        try (Tape tape = Tape.open()) {
+        try (Tape tape = Tape.openFreeingValues()) {                     // nothing of the batch outlives the step
             Tensor out = model.forward(batch);
             if (dtriv != null) {
                 dtriv.afterForward();
