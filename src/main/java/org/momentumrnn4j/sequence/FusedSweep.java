@@ -25,8 +25,8 @@ import org.nd4j.linalg.factory.Nd4j;
  *       {@code W [G, F], b_x [1, G], U [G, H], b_h [1, H]}; DTRIV {@code W_in [H, F], b [1, H], B [H, H]};</li>
  *   <li>outputs: {@code Y [B, T, H]} (zero at masked steps) and the final state slots.</li>
  * </ul>
- * Algorithm: the input projection of all steps is one GEMM {@code [T·B, F]×[F, G]}; the Momentum,
- * Adam/RMSProp and SR-B filters are linear scans over it; the recurrent loop does one GEMM
+ * Algorithm: the input projection of all steps is one GEMM {@code [T·B, F]×[F, G]}; the Adam/RMSProp
+ * filter is a linear scan over it, the Momentum and SR-B filters advance step by step in the recurrent loop; the recurrent loop does one GEMM
  * {@code [B, H]×[H, G]} per step with the pointwise work in Java loops over heap arrays; weight gradients
  * are one GEMM each after the backward sweep. SR form A keeps its h-dependent state in the loop.
  * This class is the float64 kernel: pointwise arithmetic in double precision on heap {@code double[]}s, GEMMs
@@ -240,32 +240,15 @@ final class FusedSweep extends Function implements SliceSink {
             }
         }
 
-        // input filters as linear scans over the drive: D_t replaces g_t in place. (Running the momentum scan
-        // inside the recurrent loop, row by row, was measured slower: 21 ms vs 9 ms per batch at T 784.)
+        // input filters as linear scans over the drive. The Momentum and SR-B filters run inside the recurrent loop
+        // (driveSum), on each sample's v row at offset 0: the drive row is read there anyway, and a pass of its own
+        // over the [T·B, G] drive cost a read and a write of it. The Adam/RMSProp filter replaces g_t by D_t here.
         Saved sv = ctx.isRecording() ? new Saved() : null;
+        double[][] vRows = null;                                             // per sample (scanFilter)
         if (scanFilter) {
-            // one sample at a time, its v row and the current g row in arrays of their own: loops whose arrays are
-            // all indexed alike are vectorized by C2, loops over rows at different offsets of two arrays are not
-            // (measured 0.08 vs 0.47 ns per element)
-            double[] vRow = new double[gates];
-            double[] gRow = new double[gates];
+            vRows = new double[batch][gates];
             for (int b = 0; b < batch; b++) {
-                System.arraycopy(v, b * gates, vRow, 0, gates);
-                for (int t = 0; t < steps; t++) {
-                    int o = t * bg + b * gates;
-                    if (!active(t, b)) {
-                        System.arraycopy(vRow, 0, work, o, gates);
-                        continue;
-                    }
-                    System.arraycopy(work, o, gRow, 0, gates);
-                    if (biasInScan) {
-                        momentumScanBias(gRow, vRow, gates, vCoefficient(kappa, t + 1), s, bxOrModBias);
-                    } else {
-                        momentumScan(gRow, 0, vRow, 0, gates, vCoefficient(kappa, t + 1), s);
-                    }
-                    System.arraycopy(gRow, 0, work, o, gates);
-                }
-                System.arraycopy(vRow, 0, v, b * gates, gates);
+                System.arraycopy(v, b * gates, vRows[b], 0, gates);
             }
         } else if (adam()) {
             DriveSpec.Adam a = (DriveSpec.Adam) drive;
@@ -338,6 +321,9 @@ final class FusedSweep extends Function implements SliceSink {
                 }
                 if (isSrA) {
                     srARow(a, work, ow + ob, r, v, ob, bRec, gates, s, kappa[t + 1], rowG, rowR, rowP);
+                } else if (scanFilter) {                                          // v ← c v + s (g + b_x); a = v + (r + b_h)
+                    driveSumScan(a, ob, work, ow + ob, r, ob, bRec, gates, rowG, rowR, vRows[b],
+                            vCoefficient(kappa, t + 1), s, biasInScan ? bxOrModBias : null);
                 } else {
                     driveSum(a, ob, work, ow + ob, r, ob, bRec, gates, rowG, rowR);               // a = g + (r + b_h)
                 }
@@ -375,6 +361,11 @@ final class FusedSweep extends Function implements SliceSink {
         recurrent.close();
         hNd.close();
         rNd.close();
+        if (vRows != null) {
+            for (int b = 0; b < batch; b++) {
+                System.arraycopy(vRows[b], 0, v, b * gates, gates);
+            }
+        }
 
         // outputs: Y [B, T, H] and the final slots
         double[] y = HeapPool.take(batch * steps * hidden);                     // pooled: a new one per call faults
@@ -463,6 +454,21 @@ final class FusedSweep extends Function implements SliceSink {
         double[][] gateScratch = new double[9][hidden];
         double[] srRowA = new double[gates];
         double[] srRowD = new double[gates];
+        // summed on the way, on rows at offset 0: δb_h, and with the Momentum / SR-B filter (whose adjoint also runs
+        // here, step by step, into dgAll: δa stays in work for the recurrent weight gradient) δb_x
+        final boolean scanFilter = drive instanceof DriveSpec.Momentum
+                || (drive instanceof DriveSpec.ScheduledRestart && !isSrA);
+        double[] dbh = dtriv ? null : new double[gates];
+        double[] dbx = scanFilter && !dtriv ? new double[gates] : null;
+        double[] dgAll = scanFilter ? HeapPool.take(steps * bg) : null;
+        double[][] dvRows = null;
+        if (scanFilter) {
+            dvRows = new double[batch][gates];
+            for (int b = 0; b < batch; b++) {
+                System.arraycopy(dv, b * gates, dvRows[b], 0, gates);
+            }
+        }
+        double[] rowD = new double[gates];
         for (int t = steps - 1; t >= 0; t--) {
             int ow = t * bg;
             // total gradient reaching h_t: carry + output
@@ -482,6 +488,9 @@ final class FusedSweep extends Function implements SliceSink {
                 int hPrev = t * bh + b * hidden;
                 if (!active(t, b)) {
                     java.util.Arrays.fill(work, ow + ob, ow + ob + gates, 0.0);   // δa = 0; carries pass
+                    if (dgAll != null) {
+                        java.util.Arrays.fill(dgAll, ow + ob, ow + ob + gates, 0.0);
+                    }
                     continue;
                 }
                 switch (kind) {
@@ -510,6 +519,21 @@ final class FusedSweep extends Function implements SliceSink {
                     System.arraycopy(srRowA, 0, work, ow + ob, gates);
                     System.arraycopy(srRowD, 0, dv, ob, gates);
                 }
+                if (dbh != null || scanFilter) {
+                    System.arraycopy(work, ow + ob, rowD, 0, gates);                // δa (SR-A: δr_t)
+                    if (dbh != null) {
+                        addRows(dbh, rowD, gates);
+                    }
+                    if (scanFilter) {                                                // δa → δg; δv carried
+                        double c = vCoefficient(kappa, t + 1);
+                        if (dbx != null) {
+                            momentumScanBackwardSum(rowD, dvRows[b], gates, c, s, dbx);
+                        } else {
+                            momentumScanBackward(rowD, dvRows[b], gates, c, s);
+                        }
+                        System.arraycopy(rowD, 0, dgAll, ow + ob, gates);
+                    }
+                }
             }
             // δh_{t−1} = δr_t · U  (DTRIV: δa_t · Bᵀ); masked samples carry δh unchanged
             dRView.write(work, ow);
@@ -524,6 +548,11 @@ final class FusedSweep extends Function implements SliceSink {
         back.close();
         dRNd.close();
         dHNd.close();
+        if (dvRows != null) {
+            for (int b = 0; b < batch; b++) {
+                System.arraycopy(dvRows[b], 0, dv, b * gates, gates);
+            }
+        }
 
         HeapPool.give(dy);
 
@@ -538,35 +567,14 @@ final class FusedSweep extends Function implements SliceSink {
             dRec = Nd4j.gemm(hPrevAll, dR, true, false);                                   // G_B = Hᵀ δA  [H, H]
         } else {
             dRec = Nd4j.gemm(dR, hPrevAll, true, false);                                   // δU = δRᵀ H  [G, H]
-            dRecBias = columnSums(work, steps * batch, gates, type);                       // δb_h  [1, G]
+            dRecBias = HeapTransfer.create(dbh, 0, type, 1, gates);                        // δb_h  [1, G]
         }
 
-        // input filters backward: δa → δg in place (spec/cells.md §6.3)
-        double[] dbx = null;                                                             // δb_x when summed on the way
+        // input filters backward: δa → δg in place (spec/cells.md §6.3); Momentum and SR-B ran in the loop
+        double[] dbxAdam = null;
         if (isSrA) {
             for (int i = 0; i < steps * bg; i++) {
                 work[i] = -s * work[i];
-            }
-        } else if (drive instanceof DriveSpec.Momentum || drive instanceof DriveSpec.ScheduledRestart) {
-            // δb_x is summed in the same pass when there is a b_x (rows of masked steps hold δg = 0)
-            dbx = dtriv ? null : new double[gates];
-            double[] dvRow = new double[gates];                              // per sample, as in forward
-            double[] gRow = new double[gates];
-            for (int b = 0; b < batch; b++) {
-                System.arraycopy(dv, b * gates, dvRow, 0, gates);
-                for (int t = steps - 1; t >= 0; t--) {
-                    if (active(t, b)) {                                       // else v_t = v_{t−1}: the carry passes
-                        int row = t * bg + b * gates;
-                        System.arraycopy(work, row, gRow, 0, gates);
-                        if (dbx != null) {
-                            momentumScanBackwardSum(gRow, dvRow, gates, vCoefficient(kappa, t + 1), s, dbx);
-                        } else {
-                            momentumScanBackward(gRow, dvRow, gates, vCoefficient(kappa, t + 1), s);
-                        }
-                        System.arraycopy(gRow, 0, work, row, gates);
-                    }
-                }
-                System.arraycopy(dvRow, 0, dv, b * gates, gates);
             }
         } else if (adam()) {
             DriveSpec.Adam ad = (DriveSpec.Adam) drive;
@@ -578,6 +586,7 @@ final class FusedSweep extends Function implements SliceSink {
             double[] mtRow = new double[gates];
             double[] vtRow = new double[gates];
             double[] gtRow = new double[gates];
+            dbxAdam = dtriv ? null : new double[gates];
             for (int b = 0; b < batch; b++) {
                 int ov = b * gates;
                 System.arraycopy(dv, ov, dvRow, 0, gates);
@@ -593,6 +602,9 @@ final class FusedSweep extends Function implements SliceSink {
                     System.arraycopy(sv.g, o2, gtRow, 0, gates);
                     adamScanBackward(daRow, mtRow, vtRow, gtRow, dvRow, dmRow, gates, mu, s, beta);
                     System.arraycopy(daRow, 0, work, o2, gates);
+                    if (dbxAdam != null) {
+                        addRows(dbxAdam, daRow, gates);                              // δb_x, rows at offset 0
+                    }
                 }
                 System.arraycopy(dvRow, 0, dv, ov, gates);
                 System.arraycopy(dmRow, 0, dm, ov, gates);
@@ -601,7 +613,8 @@ final class FusedSweep extends Function implements SliceSink {
 
         // input weight gradients and the input gradient: one GEMM each
         INDArray dG = NativeScratch.matrix("gates", type, steps * (long) batch, gates);        // [T·B, G]
-        HeapTransfer.write(work, 0, dG, null);
+        HeapTransfer.write(dgAll != null ? dgAll : work, 0, dG, null);
+        HeapPool.give(dgAll);
         INDArray[] grads = new INDArray[inputs()];
         if (ctx.needsInputGrad(0)) {
             INDArray dXt = Nd4j.gemm(dG, sv.w, false, false);                              // [T·B, F]
@@ -627,8 +640,9 @@ final class FusedSweep extends Function implements SliceSink {
             grads[t0 + 2] = dRec;
         } else {
             grads[t0 + 1] = dbx != null ? HeapTransfer.create(dbx, 0, type, 1, gates)     // δb_x  [1, G]
+                    : dbxAdam != null ? HeapTransfer.create(dbxAdam, 0, type, 1, gates)
                     : drive instanceof DriveSpec.Plain ? dRecBias.dup()                          // no filter: δb_x = δb_h
-                    : columnSums(work, steps * batch, gates, type);
+                    : columnSums(work, steps * batch, gates, type);                              // SR-A
             grads[t0 + 2] = dRec;
             grads[t0 + 3] = dRecBias;
         }
@@ -779,6 +793,28 @@ final class FusedSweep extends Function implements SliceSink {
         System.arraycopy(rowG, 0, a, ao, n);
     }
 
+    /**
+     * {@link #driveSum} with the Momentum / SR-B filter step first: {@code v ← c·v + s·(g + bx)} (no {@code bx} if
+     * null), then {@code a = v + (r + bias)}; {@code v} is the sample's state row at offset 0. The same operations
+     * in the same order as the filter's own pass followed by {@link #driveSum}.
+     */
+    private static void driveSumScan(double[] a, int ao, double[] g, int go, double[] r, int ro, double[] bias, int n,
+                                     double[] rowG, double[] rowR, double[] v, double c, double s, double[] bx) {
+        System.arraycopy(g, go, rowG, 0, n);
+        System.arraycopy(r, ro, rowR, 0, n);
+        if (bx != null) {
+            momentumScanBias(rowG, v, n, c, s, bx);
+        } else {
+            momentumScan(rowG, 0, v, 0, n, c, s);
+        }
+        if (bias != null) {
+            addBiased(rowG, rowR, bias, n);
+        } else {
+            addRows(rowG, rowR, n);
+        }
+        System.arraycopy(rowG, 0, a, ao, n);
+    }
+
     private static void addBiased(double[] x, double[] y, double[] bias, int n) {
         for (int j = 0; j < n; j++) {
             x[j] = x[j] + (y[j] + bias[j]);
@@ -916,11 +952,10 @@ final class FusedSweep extends Function implements SliceSink {
     /** Σ over the rows of the row-major {@code [rows, cols]} heap matrix, as {@code [1, cols]}. */
     private static INDArray columnSums(double[] m, int rows, int cols, DataType type) {
         double[] sums = new double[cols];
+        double[] row = new double[cols];                                  // each row at offset 0 (vectorized add)
         for (int r = 0; r < rows; r++) {
-            int o = r * cols;
-            for (int j = 0; j < cols; j++) {
-                sums[j] += m[o + j];
-            }
+            System.arraycopy(m, r * cols, row, 0, cols);
+            addRows(sums, row, cols);
         }
         return HeapTransfer.create(sums, 0, type, 1, cols);
     }

@@ -220,32 +220,15 @@ final class FusedSweepFloat extends Function implements SliceSink {
             }
         }
 
-        // input filters as linear scans over the drive: D_t replaces g_t in place. (Running the momentum scan
-        // inside the recurrent loop, row by row, was measured slower: 21 ms vs 9 ms per batch at T 784.)
+        // input filters as linear scans over the drive. The Momentum and SR-B filters run inside the recurrent loop
+        // (driveSum), on each sample's v row at offset 0: the drive row is read there anyway, and a pass of its own
+        // over the [T·B, G] drive cost a read and a write of it. The Adam/RMSProp filter replaces g_t by D_t here.
         Saved sv = ctx.isRecording() ? new Saved() : null;
+        float[][] vRows = null;                                             // per sample (scanFilter)
         if (scanFilter) {
-            // one sample at a time, its v row and the current g row in arrays of their own: loops whose arrays are
-            // all indexed alike are vectorized by C2, loops over rows at different offsets of two arrays are not
-            // (measured 0.08 vs 0.47 ns per element)
-            float[] vRow = new float[gates];
-            float[] gRow = new float[gates];
+            vRows = new float[batch][gates];
             for (int b = 0; b < batch; b++) {
-                System.arraycopy(v, b * gates, vRow, 0, gates);
-                for (int t = 0; t < steps; t++) {
-                    int o = t * bg + b * gates;
-                    if (!active(t, b)) {
-                        System.arraycopy(vRow, 0, work, o, gates);
-                        continue;
-                    }
-                    System.arraycopy(work, o, gRow, 0, gates);
-                    if (biasInScan) {
-                        momentumScanBias(gRow, vRow, gates, vCoefficient(kappa, t + 1), s, bxOrModBias);
-                    } else {
-                        momentumScan(gRow, 0, vRow, 0, gates, vCoefficient(kappa, t + 1), s);
-                    }
-                    System.arraycopy(gRow, 0, work, o, gates);
-                }
-                System.arraycopy(vRow, 0, v, b * gates, gates);
+                System.arraycopy(v, b * gates, vRows[b], 0, gates);
             }
         } else if (adam()) {
             DriveSpec.Adam a = (DriveSpec.Adam) drive;
@@ -318,6 +301,9 @@ final class FusedSweepFloat extends Function implements SliceSink {
                 }
                 if (isSrA) {
                     srARow(a, work, ow + ob, r, v, ob, bRec, gates, s, kappa[t + 1], rowG, rowR, rowP);
+                } else if (scanFilter) {                                          // v ← c v + s (g + b_x); a = v + (r + b_h)
+                    driveSumScan(a, ob, work, ow + ob, r, ob, bRec, gates, rowG, rowR, vRows[b],
+                            vCoefficient(kappa, t + 1), s, biasInScan ? bxOrModBias : null);
                 } else {
                     driveSum(a, ob, work, ow + ob, r, ob, bRec, gates, rowG, rowR);               // a = g + (r + b_h)
                 }
@@ -355,6 +341,11 @@ final class FusedSweepFloat extends Function implements SliceSink {
         recurrent.close();
         hNd.close();
         rNd.close();
+        if (vRows != null) {
+            for (int b = 0; b < batch; b++) {
+                System.arraycopy(vRows[b], 0, v, b * gates, gates);
+            }
+        }
 
         // outputs: Y [B, T, H] and the final slots
         float[] y = HeapPool.takeFloat(batch * steps * hidden);                     // pooled: a new one per call faults
@@ -443,6 +434,21 @@ final class FusedSweepFloat extends Function implements SliceSink {
         float[][] gateScratch = new float[9][hidden];
         float[] srRowA = new float[gates];
         float[] srRowD = new float[gates];
+        // summed on the way, on rows at offset 0: δb_h, and with the Momentum / SR-B filter (whose adjoint also runs
+        // here, step by step, into dgAll: δa stays in work for the recurrent weight gradient) δb_x
+        final boolean scanFilter = drive instanceof DriveSpec.Momentum
+                || (drive instanceof DriveSpec.ScheduledRestart && !isSrA);
+        float[] dbh = dtriv ? null : new float[gates];
+        float[] dbx = scanFilter && !dtriv ? new float[gates] : null;
+        float[] dgAll = scanFilter ? HeapPool.takeFloat(steps * bg) : null;
+        float[][] dvRows = null;
+        if (scanFilter) {
+            dvRows = new float[batch][gates];
+            for (int b = 0; b < batch; b++) {
+                System.arraycopy(dv, b * gates, dvRows[b], 0, gates);
+            }
+        }
+        float[] rowD = new float[gates];
         for (int t = steps - 1; t >= 0; t--) {
             int ow = t * bg;
             // total gradient reaching h_t: carry + output
@@ -462,6 +468,9 @@ final class FusedSweepFloat extends Function implements SliceSink {
                 int hPrev = t * bh + b * hidden;
                 if (!active(t, b)) {
                     java.util.Arrays.fill(work, ow + ob, ow + ob + gates, 0.0f);   // δa = 0; carries pass
+                    if (dgAll != null) {
+                        java.util.Arrays.fill(dgAll, ow + ob, ow + ob + gates, 0.0f);
+                    }
                     continue;
                 }
                 switch (kind) {
@@ -490,6 +499,21 @@ final class FusedSweepFloat extends Function implements SliceSink {
                     System.arraycopy(srRowA, 0, work, ow + ob, gates);
                     System.arraycopy(srRowD, 0, dv, ob, gates);
                 }
+                if (dbh != null || scanFilter) {
+                    System.arraycopy(work, ow + ob, rowD, 0, gates);                // δa (SR-A: δr_t)
+                    if (dbh != null) {
+                        addRows(dbh, rowD, gates);
+                    }
+                    if (scanFilter) {                                                // δa → δg; δv carried
+                        float c = vCoefficient(kappa, t + 1);
+                        if (dbx != null) {
+                            momentumScanBackwardSum(rowD, dvRows[b], gates, c, s, dbx);
+                        } else {
+                            momentumScanBackward(rowD, dvRows[b], gates, c, s);
+                        }
+                        System.arraycopy(rowD, 0, dgAll, ow + ob, gates);
+                    }
+                }
             }
             // δh_{t−1} = δr_t · U  (DTRIV: δa_t · Bᵀ); masked samples carry δh unchanged
             dRView.write(work, ow);
@@ -504,6 +528,11 @@ final class FusedSweepFloat extends Function implements SliceSink {
         back.close();
         dRNd.close();
         dHNd.close();
+        if (dvRows != null) {
+            for (int b = 0; b < batch; b++) {
+                System.arraycopy(dvRows[b], 0, dv, b * gates, gates);
+            }
+        }
 
         HeapPool.give(dy);
 
@@ -518,35 +547,14 @@ final class FusedSweepFloat extends Function implements SliceSink {
             dRec = Nd4j.gemm(hPrevAll, dR, true, false);                                   // G_B = Hᵀ δA  [H, H]
         } else {
             dRec = Nd4j.gemm(dR, hPrevAll, true, false);                                   // δU = δRᵀ H  [G, H]
-            dRecBias = columnSums(work, steps * batch, gates, type);                       // δb_h  [1, G]
+            dRecBias = HeapTransfer.create(dbh, 0, type, 1, gates);                        // δb_h  [1, G]
         }
 
-        // input filters backward: δa → δg in place (spec/cells.md §6.3)
-        float[] dbx = null;                                                             // δb_x when summed on the way
+        // input filters backward: δa → δg in place (spec/cells.md §6.3); Momentum and SR-B ran in the loop
+        float[] dbxAdam = null;
         if (isSrA) {
             for (int i = 0; i < steps * bg; i++) {
                 work[i] = -s * work[i];
-            }
-        } else if (drive instanceof DriveSpec.Momentum || drive instanceof DriveSpec.ScheduledRestart) {
-            // δb_x is summed in the same pass when there is a b_x (rows of masked steps hold δg = 0)
-            dbx = dtriv ? null : new float[gates];
-            float[] dvRow = new float[gates];                              // per sample, as in forward
-            float[] gRow = new float[gates];
-            for (int b = 0; b < batch; b++) {
-                System.arraycopy(dv, b * gates, dvRow, 0, gates);
-                for (int t = steps - 1; t >= 0; t--) {
-                    if (active(t, b)) {                                       // else v_t = v_{t−1}: the carry passes
-                        int row = t * bg + b * gates;
-                        System.arraycopy(work, row, gRow, 0, gates);
-                        if (dbx != null) {
-                            momentumScanBackwardSum(gRow, dvRow, gates, vCoefficient(kappa, t + 1), s, dbx);
-                        } else {
-                            momentumScanBackward(gRow, dvRow, gates, vCoefficient(kappa, t + 1), s);
-                        }
-                        System.arraycopy(gRow, 0, work, row, gates);
-                    }
-                }
-                System.arraycopy(dvRow, 0, dv, b * gates, gates);
             }
         } else if (adam()) {
             DriveSpec.Adam ad = (DriveSpec.Adam) drive;
@@ -558,6 +566,7 @@ final class FusedSweepFloat extends Function implements SliceSink {
             float[] mtRow = new float[gates];
             float[] vtRow = new float[gates];
             float[] gtRow = new float[gates];
+            dbxAdam = dtriv ? null : new float[gates];
             for (int b = 0; b < batch; b++) {
                 int ov = b * gates;
                 System.arraycopy(dv, ov, dvRow, 0, gates);
@@ -573,6 +582,9 @@ final class FusedSweepFloat extends Function implements SliceSink {
                     System.arraycopy(sv.g, o2, gtRow, 0, gates);
                     adamScanBackward(daRow, mtRow, vtRow, gtRow, dvRow, dmRow, gates, mu, s, beta);
                     System.arraycopy(daRow, 0, work, o2, gates);
+                    if (dbxAdam != null) {
+                        addRows(dbxAdam, daRow, gates);                              // δb_x, rows at offset 0
+                    }
                 }
                 System.arraycopy(dvRow, 0, dv, ov, gates);
                 System.arraycopy(dmRow, 0, dm, ov, gates);
@@ -581,7 +593,8 @@ final class FusedSweepFloat extends Function implements SliceSink {
 
         // input weight gradients and the input gradient: one GEMM each
         INDArray dG = NativeScratch.matrix("gates", type, steps * (long) batch, gates);        // [T·B, G]
-        HeapTransfer.write(work, 0, dG, null);
+        HeapTransfer.write(dgAll != null ? dgAll : work, 0, dG, null);
+        HeapPool.give(dgAll);
         INDArray[] grads = new INDArray[inputs()];
         if (ctx.needsInputGrad(0)) {
             INDArray dXt = Nd4j.gemm(dG, sv.w, false, false);                              // [T·B, F]
@@ -607,8 +620,9 @@ final class FusedSweepFloat extends Function implements SliceSink {
             grads[t0 + 2] = dRec;
         } else {
             grads[t0 + 1] = dbx != null ? HeapTransfer.create(dbx, 0, type, 1, gates)     // δb_x  [1, G]
+                    : dbxAdam != null ? HeapTransfer.create(dbxAdam, 0, type, 1, gates)
                     : drive instanceof DriveSpec.Plain ? dRecBias.dup()                          // no filter: δb_x = δb_h
-                    : columnSums(work, steps * batch, gates, type);
+                    : columnSums(work, steps * batch, gates, type);                              // SR-A
             grads[t0 + 2] = dRec;
             grads[t0 + 3] = dRecBias;
         }
@@ -759,6 +773,28 @@ final class FusedSweepFloat extends Function implements SliceSink {
         System.arraycopy(rowG, 0, a, ao, n);
     }
 
+    /**
+     * {@link #driveSum} with the Momentum / SR-B filter step first: {@code v ← c·v + s·(g + bx)} (no {@code bx} if
+     * null), then {@code a = v + (r + bias)}; {@code v} is the sample's state row at offset 0. The same operations
+     * in the same order as the filter's own pass followed by {@link #driveSum}.
+     */
+    private static void driveSumScan(float[] a, int ao, float[] g, int go, float[] r, int ro, float[] bias, int n,
+                                     float[] rowG, float[] rowR, float[] v, float c, float s, float[] bx) {
+        System.arraycopy(g, go, rowG, 0, n);
+        System.arraycopy(r, ro, rowR, 0, n);
+        if (bx != null) {
+            momentumScanBias(rowG, v, n, c, s, bx);
+        } else {
+            momentumScan(rowG, 0, v, 0, n, c, s);
+        }
+        if (bias != null) {
+            addBiased(rowG, rowR, bias, n);
+        } else {
+            addRows(rowG, rowR, n);
+        }
+        System.arraycopy(rowG, 0, a, ao, n);
+    }
+
     private static void addBiased(float[] x, float[] y, float[] bias, int n) {
         for (int j = 0; j < n; j++) {
             x[j] = x[j] + (y[j] + bias[j]);
@@ -896,11 +932,10 @@ final class FusedSweepFloat extends Function implements SliceSink {
     /** Σ over the rows of the row-major {@code [rows, cols]} heap matrix, as {@code [1, cols]}. */
     private static INDArray columnSums(float[] m, int rows, int cols, DataType type) {
         float[] sums = new float[cols];
+        float[] row = new float[cols];                                  // each row at offset 0 (vectorized add)
         for (int r = 0; r < rows; r++) {
-            int o = r * cols;
-            for (int j = 0; j < cols; j++) {
-                sums[j] += m[o + j];
-            }
+            System.arraycopy(m, r * cols, row, 0, cols);
+            addRows(sums, row, cols);
         }
         return HeapTransfer.create(sums, 0, type, 1, cols);
     }
