@@ -17,8 +17,9 @@ import org.nd4j.linalg.factory.Nd4j;
  * to 8,000 page faults per step for the [32, 784, 128] output of shape B).
  *
  * <p>Arrays are kept per (type, shape), at most {@value #PER_SHAPE} per shape and {@value #MAX_BYTES} bytes in all
- * (the least recently used shapes are freed first). Operations that create their outputs call {@link #take};
- * arrays come back only through a freeing tape, whose tensors then refuse access to their values.
+ * (the least recently used shapes are freed first). Operations that create their outputs and gradients call
+ * {@link #take}; arrays come back through a freeing tape (whose tensors then refuse access to their values),
+ * {@link Tensor#releaseGrad()}, and operations handing back their own temporaries.
  */
 public final class ArrayPool {
     private static final int PER_SHAPE = 2;
@@ -42,8 +43,11 @@ public final class ArrayPool {
         return Nd4j.createUninitialized(type, shape);
     }
 
-    /** Returns an array that nothing else refers to (or frees it when the pool is full). */
-    static void give(INDArray a) {
+    /**
+     * Returns an array for reuse (or frees it when the pool is full): only an array that nothing refers to any
+     * more, since a later {@link #take} hands it out again. Views are ignored.
+     */
+    public static void give(INDArray a) {
         if (a.isView() || a.ordering() != 'c' || a.wasClosed() || a.isEmpty()) {
             return;
         }

@@ -123,6 +123,19 @@ public final class Tensor {
         gradShared = false;
     }
 
+    /**
+     * Forgets the accumulated gradient like {@link #zeroGrad()} and hands its array to {@link ArrayPool}, where the
+     * next backward pass's gradients of the same shape come from: no fresh memory per training step. An array
+     * obtained from {@link #grad()} before is reused afterwards; copy it to keep it.
+     */
+    public void releaseGrad() {
+        if (grad != null && !gradShared) {
+            ArrayPool.give(grad);
+        }
+        grad = null;
+        gradShared = false;
+    }
+
     /** Optional name for messages and debugging. */
     public Tensor named(String newName) {
         this.name = newName;
@@ -163,7 +176,7 @@ public final class Tensor {
                 grad.addi(g);
             }
             if (ownership == Ownership.ADOPT) {
-                free(g);
+                ArrayPool.give(g);                                       // this tensor's alone: reused
             }
         }
     }

@@ -207,7 +207,7 @@ public final class BenchCommand implements Callable<Integer> {
         if (forwardOnly) {
             Tape.noGrad(() -> layer.forward(Tensor.constant(x)));
         } else {
-            c.parameters().values().forEach(Tensor::zeroGrad);
+            c.parameters().values().forEach(Tensor::releaseGrad);          // as Optimizer.zeroGrad()
             try (Tape tape = Tape.openFreeingValues()) {                // as the Trainer's step: the output is freed
                 tape.backward(Ops.sum(layer.forward(Tensor.constant(x)).output()));
             }

@@ -75,10 +75,13 @@ public abstract class Optimizer {
      */
     protected abstract void update(INDArray param, INDArray grad, Map<String, INDArray> state, double lr, long step);
 
-    /** Clears every parameter's gradient. */
+    /**
+     * Clears every parameter's gradient ({@link Tensor#releaseGrad()}: the arrays are reused by the next backward
+     * pass, so copy a gradient you want to keep past this call).
+     */
     public void zeroGrad() {
         for (ParamGroup g : groups) {
-            g.params().values().forEach(Tensor::zeroGrad);
+            g.params().values().forEach(Tensor::releaseGrad);
         }
     }
 

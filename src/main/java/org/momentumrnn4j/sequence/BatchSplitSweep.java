@@ -227,9 +227,7 @@ final class BatchSplitSweep extends Function {
                     sum = g[j];
                 } else {
                     sum.addi(g[j]);
-                    if (g[j].closeable()) {
-                        g[j].close();
-                    }
+                    org.momentumrnn4j.autograd.ArrayPool.give(g[j]);           // the slice's own array
                 }
             }
             result[j] = sum;

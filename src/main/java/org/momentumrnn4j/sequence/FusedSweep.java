@@ -1,5 +1,6 @@
 package org.momentumrnn4j.sequence;
 
+import org.momentumrnn4j.autograd.ArrayPool;
 import org.momentumrnn4j.autograd.Context;
 import org.momentumrnn4j.autograd.Function;
 import org.momentumrnn4j.autograd.OpRegistry;
@@ -165,7 +166,8 @@ final class FusedSweep extends Function implements SliceSink {
 
     /** What forward leaves for backward; releasing the tape returns its arrays to the pool. */
     private static final class Saved implements AutoCloseable {
-        INDArray xt;          // [T·B, F] time-major input
+        INDArray xt;          // [T·B, F] time-major input, a view of xtBase
+        INDArray xtBase;      // [T, B, F], from ArrayPool
         double[] work;        // [T·B·G] gates (LSTM) / pre-activations (DTRIV) / unused (vanilla); then δ's
         double[] hs;          // [(T+1)·B·H] h_0..h_T
         double[] cs;          // [(T+1)·B·H] c_0..c_T (LSTM)
@@ -180,6 +182,11 @@ final class FusedSweep extends Function implements SliceSink {
         @Override
         public void close() {
             HeapPool.give(work, hs, cs, g, vAll, mAll);
+            if (xtBase != null) {
+                ArrayPool.give(xtBase);
+                xtBase = null;
+                xt = null;
+            }
             work = null;
             hs = null;
             cs = null;
@@ -205,7 +212,8 @@ final class FusedSweep extends Function implements SliceSink {
         final double s = stepSize();
 
         // input drive for all steps: one GEMM [T·B, F] x [F, G]
-        INDArray xt = x.permute(1, 0, 2).dup('c').reshape(steps * (long) batch, in);   // [T·B, F]
+        INDArray xtBase = ArrayPool.take(type, steps, batch, in).assign(x.permute(1, 0, 2));
+        INDArray xt = xtBase.reshape(steps * (long) batch, in);                            // [T·B, F]
         INDArray gNd = NativeScratch.matrix("gates", type, steps * (long) batch, gates);  // [T·B, G]
         Nd4j.gemm(xt, w, gNd, false, true, 1.0, 0.0);
         double[] work = HeapPool.take(steps * bg);                                       // g, then D, then gates
@@ -290,8 +298,8 @@ final class FusedSweep extends Function implements SliceSink {
         }
 
         // the recurrent loop
-        INDArray hNd = Nd4j.createUninitialized(type, batch, hidden);                      // [B, H]
-        INDArray rNd = Nd4j.createUninitialized(type, batch, gates);                       // [B, G]
+        INDArray hNd = NativeScratch.exact("step.h", type, batch, hidden);                 // [B, H]
+        INDArray rNd = NativeScratch.exact("step.r", type, batch, gates);                  // [B, G]
         double[] r = new double[bg];
         double[] a = new double[bg];
         double[] rowG = new double[gates];
@@ -359,8 +367,6 @@ final class FusedSweep extends Function implements SliceSink {
             }
         }
         recurrent.close();
-        hNd.close();
-        rNd.close();
         if (vRows != null) {
             for (int b = 0; b < batch; b++) {
                 System.arraycopy(vRows[b], 0, v, b * gates, gates);
@@ -395,6 +401,7 @@ final class FusedSweep extends Function implements SliceSink {
         }
         if (sv != null) {
             sv.xt = xt;
+            sv.xtBase = xtBase;
             sv.work = work;
             sv.hs = hs;
             sv.cs = cs;
@@ -404,7 +411,7 @@ final class FusedSweep extends Function implements SliceSink {
             sv.modBias = dtriv ? bxOrModBias : null;
             ctx.setState(sv);
         } else {
-            xt.close();
+            ArrayPool.give(xtBase);
             HeapPool.give(work, hs, cs);
         }
         return out;
@@ -443,8 +450,8 @@ final class FusedSweep extends Function implements SliceSink {
         boolean isSrA = srA();
         double[] dbMod = dtriv ? new double[hidden] : null;
 
-        INDArray dRNd = Nd4j.createUninitialized(type, batch, gates);                    // [B, G]
-        INDArray dHNd = Nd4j.createUninitialized(type, batch, hidden);                   // [B, H]
+        INDArray dRNd = NativeScratch.exact("step.dr", type, batch, gates);             // [B, G]
+        INDArray dHNd = NativeScratch.exact("step.dh", type, batch, hidden);            // [B, H]
         final boolean fast = type == DataType.FLOAT;
         HeapTransfer.View dRView = HeapTransfer.view(dRNd);
         HeapTransfer.View dHView = HeapTransfer.view(dHNd);
@@ -546,8 +553,6 @@ final class FusedSweep extends Function implements SliceSink {
             }
         }
         back.close();
-        dRNd.close();
-        dHNd.close();
         if (dvRows != null) {
             for (int b = 0; b < batch; b++) {
                 System.arraycopy(dvRows[b], 0, dv, b * gates, gates);
@@ -564,9 +569,9 @@ final class FusedSweep extends Function implements SliceSink {
         INDArray dRec;
         INDArray dRecBias = null;
         if (dtriv) {
-            dRec = Nd4j.gemm(hPrevAll, dR, true, false);                                   // G_B = Hᵀ δA  [H, H]
+            dRec = product(hPrevAll, dR, true, false, type, hidden, hidden);                // G_B = Hᵀ δA  [H, H]
         } else {
-            dRec = Nd4j.gemm(dR, hPrevAll, true, false);                                   // δU = δRᵀ H  [G, H]
+            dRec = product(dR, hPrevAll, true, false, type, gates, hidden);                 // δU = δRᵀ H  [G, H]
             dRecBias = HeapTransfer.create(dbh, 0, type, 1, gates);                        // δb_h  [1, G]
         }
 
@@ -617,11 +622,11 @@ final class FusedSweep extends Function implements SliceSink {
         HeapPool.give(dgAll);
         INDArray[] grads = new INDArray[inputs()];
         if (ctx.needsInputGrad(0)) {
-            INDArray dXt = Nd4j.gemm(dG, sv.w, false, false);                              // [T·B, F]
+            INDArray dXt = NativeScratch.matrix("inputGrad", type, steps * (long) batch, in);   // [T·B, F]
+            Nd4j.gemm(dG, sv.w, dXt, false, false, 1.0, 0.0);
             INDArray perSample = dXt.reshape(steps, batch, in).permute(1, 0, 2);               // [B, T, F] view
-            INDArray dst = backwardInto == null ? null : backwardInto[0];
-            grads[0] = dst == null ? perSample.dup('c') : dst.assign(perSample);
-            dXt.close();
+            INDArray dst = backwardInto == null ? ArrayPool.take(type, batch, steps, in) : backwardInto[0];
+            grads[0] = dst.assign(perSample);
         }
         o = 1;
         grads[o] = emit(backwardInto, o++, dh, 0, type, batch, hidden);
@@ -634,7 +639,7 @@ final class FusedSweep extends Function implements SliceSink {
                 grads[o] = emit(backwardInto, o++, dm, 0, type, batch, gates);
             }
         }
-        grads[t0] = Nd4j.gemm(dG, sv.xt, true, false);                                     // δW = δGᵀ X  [G, F]
+        grads[t0] = product(dG, sv.xt, true, false, type, gates, in);                      // δW = δGᵀ X  [G, F]
         if (dtriv) {
             grads[t0 + 1] = HeapTransfer.create(dbMod, 0, type, 1, hidden);
             grads[t0 + 2] = dRec;
@@ -943,6 +948,14 @@ final class FusedSweep extends Function implements SliceSink {
         for (int j = 0; j < hh; j++) {
             fg[j] = dct[j] * cp[j] * fg[j] * (1 - fg[j]);
         }
+    }
+
+    /** {@code op(a)·op(b)} into an {@link ArrayPool} array of {@code [rows, cols]} (a gradient the caller owns). */
+    private static INDArray product(INDArray a, INDArray b, boolean transA, boolean transB, DataType type, long rows,
+                                    long cols) {
+        INDArray out = ArrayPool.take(type, rows, cols);
+        Nd4j.gemm(a, b, out, transA, transB, 1.0, 0.0);
+        return out;
     }
 
     private int inputs() {

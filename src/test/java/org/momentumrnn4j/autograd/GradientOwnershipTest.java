@@ -66,7 +66,7 @@ class GradientOwnershipTest {
     }
 
     @Test
-    void secondFreshGradientIsAddedAndFreed() {
+    void secondFreshGradientIsAddedAndPooled() {
         Tensor x = Tensor.param(Nd4j.createFromArray(1.0, 2.0).reshape(1, 2));
         Twice f = new Twice(true);
         try (Tape tape = Tape.open()) {
@@ -76,7 +76,8 @@ class GradientOwnershipTest {
         INDArray adopted = x.grad();
         assertTrue(adopted == f.returned.get(0) || adopted == f.returned.get(1));
         INDArray other = adopted == f.returned.get(0) ? f.returned.get(1) : f.returned.get(0);
-        assertTrue(other.wasClosed(), "the added array is freed");
+        assertFalse(other.wasClosed());
+        assertSame(other, ArrayPool.take(DataType.DOUBLE, 1, 2), "the added array goes back to the pool");
         assertEquals(4.0, adopted.getDouble(0, 0), 0.0);        // d(2x + 2x)/dx
         assertEquals(4.0, adopted.getDouble(0, 1), 0.0);
     }
@@ -261,5 +262,21 @@ class GradientOwnershipTest {
             assertFalse(value.wasClosed());
             assertEquals(21.0 * (step + 1), x.grad().getDouble(1, 1), 0.0);   // leaves accumulate across steps
         }
+    }
+
+    @Test
+    void releasedGradientIsTheNextPoolArray() {
+        Tensor x = Tensor.param(Nd4j.create(new double[][] {{1, 2, 3}}));
+        try (Tape tape = Tape.open()) {
+            tape.backward(Ops.sum(new Twice(true).apply1(x)));
+        }
+        INDArray g = x.grad();
+        x.releaseGrad();
+        assertEquals(null, x.grad());
+        assertSame(g, ArrayPool.take(DataType.DOUBLE, 1, 3));
+        Tensor y = Tensor.param(Nd4j.create(new double[][] {{1, 2, 3}}));
+        y.zeroGrad();                                                   // no gradient: nothing to hand back
+        y.releaseGrad();
+        assertEquals(null, y.grad());
     }
 }
