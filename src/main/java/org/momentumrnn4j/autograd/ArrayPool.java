@@ -45,11 +45,11 @@ public final class ArrayPool {
 
     /**
      * Returns an array for reuse (or frees it when the pool is full): only an array that nothing refers to any
-     * more, since a later {@link #take} hands it out again. Views are ignored.
+     * more, since a later {@link #take} hands it out again. Views and arrays in a workspace are ignored.
      */
     public static void give(INDArray a) {
-        if (a.isView() || a.ordering() != 'c' || a.wasClosed() || a.isEmpty()) {
-            return;
+        if (a.isView() || a.isAttached() || !a.closeable() || a.ordering() != 'c' || a.wasClosed() || a.isEmpty()) {
+            return;                                 // a workspace's or a view's memory is not ours to hand out
         }
         synchronized (ArrayPool.class) {
             ArrayDeque<INDArray> q = FREE.computeIfAbsent(key(a.dataType(), a.shape()), k -> new ArrayDeque<>());

@@ -481,11 +481,11 @@ final class FusedSweep extends Function implements SliceSink {
             // total gradient reaching h_t: carry + output
             if (dy != null) {
                 for (int b = 0; b < batch; b++) {
-                    if (active(t, b)) {
-                        int src = (b * steps + t) * hidden;
-                        for (int j = 0; j < hidden; j++) {
-                            dh[b * hidden + j] += dy[src + j];
-                        }
+                    if (active(t, b)) {                                      // rows at offset 0 (vectorized)
+                        System.arraycopy(dh, b * hidden, tc, 0, hidden);
+                        System.arraycopy(dy, (b * steps + t) * hidden, rowD, 0, hidden);
+                        addRows(tc, rowD, hidden);
+                        System.arraycopy(tc, 0, dh, b * hidden, hidden);
                     }
                 }
             }
