@@ -442,12 +442,14 @@ final class FusedSweepFloat extends Function implements SliceSink {
         float[] srRowA = new float[gates];
         float[] srRowD = new float[gates];
         // summed on the way, on rows at offset 0: δb_h, and with the Momentum / SR-B filter (whose adjoint also runs
-        // here, step by step, into dgAll: δa stays in work for the recurrent weight gradient) δb_x
+        // here, step by step, its δg rows written straight to the native matrix of the input weight gradient's GEMM;
+        // δa stays in work for the recurrent weight gradient) δb_x
         final boolean scanFilter = drive instanceof DriveSpec.Momentum
                 || (drive instanceof DriveSpec.ScheduledRestart && !isSrA);
         float[] dbh = dtriv ? null : new float[gates];
         float[] dbx = scanFilter && !dtriv ? new float[gates] : null;
-        float[] dgAll = scanFilter ? HeapPool.takeFloat(steps * bg) : null;
+        INDArray dGScan = scanFilter ? NativeScratch.exact("inputDeltas", type, steps * (long) batch, gates) : null;
+        HeapTransfer.View dGRows = scanFilter ? HeapTransfer.view(dGScan) : null;     // δg rows go straight there
         float[][] dvRows = null;
         if (scanFilter) {
             dvRows = new float[batch][gates];
@@ -475,8 +477,9 @@ final class FusedSweepFloat extends Function implements SliceSink {
                 int hPrev = t * bh + b * hidden;
                 if (!active(t, b)) {
                     java.util.Arrays.fill(work, ow + ob, ow + ob + gates, 0.0f);   // δa = 0; carries pass
-                    if (dgAll != null) {
-                        java.util.Arrays.fill(dgAll, ow + ob, ow + ob + gates, 0.0f);
+                    if (dGRows != null) {
+                        java.util.Arrays.fill(rowD, 0, gates, 0.0f);
+                        dGRows.writeAt(rowD, 0, ow + ob, gates);
                     }
                     continue;
                 }
@@ -518,7 +521,7 @@ final class FusedSweepFloat extends Function implements SliceSink {
                         } else {
                             momentumScanBackward(rowD, dvRows[b], gates, c, s);
                         }
-                        System.arraycopy(rowD, 0, dgAll, ow + ob, gates);
+                        dGRows.writeAt(rowD, 0, ow + ob, gates);
                     }
                 }
             }
@@ -597,9 +600,11 @@ final class FusedSweepFloat extends Function implements SliceSink {
         }
 
         // input weight gradients and the input gradient: one GEMM each
-        INDArray dG = NativeScratch.matrix("gates", type, steps * (long) batch, gates);        // [T·B, G]
-        HeapTransfer.write(dgAll != null ? dgAll : work, 0, dG, null);
-        HeapPool.give(dgAll);
+        INDArray dG = dGScan;                                                              // [T·B, G]
+        if (dG == null) {
+            dG = NativeScratch.matrix("gates", type, steps * (long) batch, gates);
+            HeapTransfer.write(work, 0, dG, null);
+        }
         INDArray[] grads = new INDArray[inputs()];
         if (ctx.needsInputGrad(0)) {
             INDArray dXt = NativeScratch.matrix("inputGrad", type, steps * (long) batch, in);   // [T·B, F]

@@ -183,6 +183,36 @@ final class HeapTransfer {
             d.put(0, dScratch, 0, n);
         }
 
+        /** {@code src[off .. off + len)} into elements {@code at .. at + len} of the array. */
+        void writeAt(double[] src, int off, int at, int len) {
+            if (d != null) {
+                d.put(at, src, off, len);
+                return;
+            }
+            if (fScratch == null || fScratch.length < len) {
+                fScratch = new float[Math.max(len, n)];
+            }
+            for (int i = 0; i < len; i++) {
+                fScratch[i] = (float) src[off + i];
+            }
+            f.put(at, fScratch, 0, len);
+        }
+
+        /** {@code src[off .. off + len)} into elements {@code at .. at + len} of the array. */
+        void writeAt(float[] src, int off, int at, int len) {
+            if (f != null) {
+                f.put(at, src, off, len);
+                return;
+            }
+            if (dScratch == null || dScratch.length < len) {
+                dScratch = new double[Math.max(len, n)];
+            }
+            for (int i = 0; i < len; i++) {
+                dScratch[i] = src[off + i];
+            }
+            d.put(at, dScratch, 0, len);
+        }
+
         /** The array into {@code out[off .. off + n)}. */
         void read(double[] out, int off) {
             if (d != null) {
