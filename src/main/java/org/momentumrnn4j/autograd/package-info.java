@@ -13,7 +13,13 @@
  *       there too;</li>
  *   <li>{@link org.momentumrnn4j.autograd.Ops}: the functional front end ({@code Ops.tanh(x)},
  *       {@code Ops.linear(x, w, b)}, ...);</li>
- *   <li>{@link org.momentumrnn4j.autograd.GradientCheck}: central-difference gradient checks in float64.</li>
+ *   <li>{@link org.momentumrnn4j.autograd.GradientCheck}: central-difference gradient checks in float64;</li>
+ *   <li>{@link org.momentumrnn4j.autograd.ArrayPool}: memory handed from one training step to the next: a
+ *       tape from {@link org.momentumrnn4j.autograd.Tape#openFreeingValues()} returns the values its operations
+ *       produced when it closes, {@link org.momentumrnn4j.autograd.Tensor#releaseGrad()} a gradient, and
+ *       operations take their outputs from it. Functions may declare their gradients
+ *       {@link org.momentumrnn4j.autograd.Function#freshGradients() fresh} (kept without a copy) or
+ *       {@link org.momentumrnn4j.autograd.Function#constantGradients() constant} (shared, read-only).</li>
  * </ul>
  *
  * <p>Works in {@code DataType.DOUBLE} and {@code DataType.FLOAT}; the caller picks the type of the arrays.
