@@ -198,17 +198,12 @@ final class FusedSweepFloat extends Function implements SliceSink {
         Nd4j.gemm(xt, w, gNd, false, true, 1.0f, 0.0f);
         float[] work = HeapPool.takeFloat(steps * bg);                                       // g, then D, then gates
         HeapTransfer.read(gNd, work, 0);
-        // the bias b_x: added here, or inside the momentum / SR-B scan below (one pass over [T·B, G] fewer)
+        // the bias b_x is added where each drive row is first read, on its copy at offset 0: in the Adam/RMSProp
+        // scan, or in the recurrent loop (a pass of its own over [T·B, G] was a scalar loop over rows at offsets)
         final boolean scanFilter = drive instanceof DriveSpec.Momentum || (drive instanceof DriveSpec.ScheduledRestart && !srA());
         final boolean biasInScan = scanFilter && !dtriv;
-        if (!dtriv && !biasInScan) {
-            for (int r = 0; r < steps * batch; r++) {
-                int o = r * gates;
-                for (int j = 0; j < gates; j++) {
-                    work[o + j] += bxOrModBias[j];
-                }
-            }
-        }
+        final float[] bxAdam = !dtriv && adam() ? bxOrModBias : null;
+        final float[] bxLoop = !dtriv && !biasInScan && !adam() ? bxOrModBias : null;     // plain and SR-A
 
         // initial state
         int slot = 1;
@@ -254,11 +249,14 @@ final class FusedSweepFloat extends Function implements SliceSink {
                 System.arraycopy(m, ov, mRow, 0, gates);
                 for (int t = 0; t < steps; t++) {
                     int o = t * bg + ov;
-                    if (gKeep != null) {
-                        System.arraycopy(work, o, gKeep, o, gates);
-                    }
-                    if (active(t, b)) {
+                    if (active(t, b)) {                                   // (backward reads no inactive row)
                         System.arraycopy(work, o, gRow, 0, gates);
+                        if (bxAdam != null) {
+                            addRows(gRow, bxAdam, gates);                      // g_t = W x_t + b_x
+                        }
+                        if (gKeep != null) {
+                            System.arraycopy(gRow, 0, gKeep, o, gates);
+                        }
                         adamScan(gRow, 0, vRow, 0, mRow, 0, gates, mu, s, beta);
                         System.arraycopy(gRow, 0, work, o, gates);
                     }
@@ -308,12 +306,12 @@ final class FusedSweepFloat extends Function implements SliceSink {
                     continue;
                 }
                 if (isSrA) {
-                    srARow(a, work, ow + ob, r, v, ob, bRec, gates, s, kappa[t + 1], rowG, rowR, rowP);
+                    srARow(a, work, ow + ob, r, v, ob, bRec, bxLoop, gates, s, kappa[t + 1], rowG, rowR, rowP);
                 } else if (scanFilter) {                                          // v ← c v + s (g + b_x); a = v + (r + b_h)
                     driveSumScan(a, ob, work, ow + ob, r, ob, bRec, gates, rowG, rowR, vRows[b],
                             vCoefficient(kappa, t + 1), s, biasInScan ? bxOrModBias : null);
                 } else {
-                    driveSum(a, ob, work, ow + ob, r, ob, bRec, gates, rowG, rowR);               // a = g + (r + b_h)
+                    driveSum(a, ob, work, ow + ob, r, ob, bRec, bxLoop, gates, rowG, rowR);       // a = (g + b_x) + (r + b_h)
                 }
                 switch (kind) {
                     case LSTM -> {
@@ -766,15 +764,17 @@ final class FusedSweepFloat extends Function implements SliceSink {
         }
     }
 
-    /** {@code out[oo..oo+n) = x[xo..) + y[yo..)}. */
     /**
-     * {@code a[ao..ao+n) = g[go..) + (r[ro..) + bias)} (no bias if null) through rows at offset 0, which C2
-     * vectorizes (a loop over arrays at different offsets it does not).
+     * {@code a[ao..ao+n) = (g[go..) + bx) + (r[ro..) + bias)} (no bx, no bias where null) through rows at offset 0,
+     * which C2 vectorizes (a loop over arrays at different offsets it does not).
      */
-    private static void driveSum(float[] a, int ao, float[] g, int go, float[] r, int ro, float[] bias, int n,
-                                 float[] rowG, float[] rowR) {
+    private static void driveSum(float[] a, int ao, float[] g, int go, float[] r, int ro, float[] bias, float[] bx,
+                                 int n, float[] rowG, float[] rowR) {
         System.arraycopy(g, go, rowG, 0, n);
         System.arraycopy(r, ro, rowR, 0, n);
+        if (bx != null) {
+            addRows(rowG, bx, n);
+        }
         if (bias != null) {
             addBiased(rowG, rowR, bias, n);
         } else {
@@ -836,11 +836,14 @@ final class FusedSweepFloat extends Function implements SliceSink {
      * − s g}), through rows at offset 0 ({@code g} from {@code work[go..)}; r, the state p and the result a at
      * {@code o}).
      */
-    private static void srARow(float[] a, float[] work, int go, float[] r, float[] p, int o, float[] bias, int n,
-                               float s, float kappa, float[] rowG, float[] rowR, float[] rowP) {
+    private static void srARow(float[] a, float[] work, int go, float[] r, float[] p, int o, float[] bias,
+                               float[] bx, int n, float s, float kappa, float[] rowG, float[] rowR, float[] rowP) {
         System.arraycopy(work, go, rowG, 0, n);
         System.arraycopy(r, o, rowR, 0, n);
         System.arraycopy(p, o, rowP, 0, n);
+        if (bx != null) {
+            addRows(rowG, bx, n);                                           // g_t = W x_t + b_x
+        }
         if (bias != null) {
             addRows(rowR, bias, n);
         }
