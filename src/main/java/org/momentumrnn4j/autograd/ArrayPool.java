@@ -53,6 +53,11 @@ public final class ArrayPool {
         }
         synchronized (ArrayPool.class) {
             ArrayDeque<INDArray> q = FREE.computeIfAbsent(key(a.dataType(), a.shape()), k -> new ArrayDeque<>());
+            for (INDArray pooled : q) {
+                if (pooled == a) {
+                    return;                         // given twice: handing it out twice would share its memory
+                }
+            }
             if (q.size() < PER_SHAPE && size(a) <= MAX_BYTES) {
                 q.addFirst(a);
                 bytes += size(a);

@@ -21,8 +21,8 @@ public final class Tensor {
     private final INDArray value;
     private final boolean requiresGrad;
     private INDArray grad;
-    private boolean gradShared;
-    private boolean freed;                  // the value went back to ArrayPool (Tape.openFreeingValues)             // grad is a shared read-only constant (intermediate tensors only)
+    private boolean gradShared;             // grad is a shared read-only constant (intermediate tensors only)
+    private boolean freed;                  // the value went back to ArrayPool (Tape.openFreeingValues)
     private String name;
 
     // Set when this tensor is the output of a recorded operation.

@@ -279,4 +279,15 @@ class GradientOwnershipTest {
         y.releaseGrad();
         assertEquals(null, y.grad());
     }
+
+    @Test
+    void anArrayGivenTwiceIsPooledOnce() {
+        INDArray a = Nd4j.create(DataType.DOUBLE, 3, 7);
+        int before = ArrayPool.pooled();
+        ArrayPool.give(a);
+        ArrayPool.give(a);
+        assertEquals(before + 1, ArrayPool.pooled());
+        assertSame(a, ArrayPool.take(DataType.DOUBLE, 3, 7));
+        assertNotSame(a, ArrayPool.take(DataType.DOUBLE, 3, 7), "handed out once only");
+    }
 }
