@@ -44,8 +44,19 @@ public final class ExpmFunction extends Function.Single {
         return algorithm != null ? algorithm : MatrixExp.defaultFor(a.dataType());
     }
 
-    /** What the forward pass learnt about {@code S}: all zero; and, for a skew {@code S}, the order and scaling. */
-    private record Saved(boolean zero, int[] plan) {}
+    /**
+     * What the forward pass learnt about {@code S}: all zero; and, for a skew {@code S} whose gradient is wanted, the
+     * trace of the evaluation that the Fréchet derivative at {@code Sᵀ = −S} reuses (handed back to the pool when
+     * the tape releases this operation).
+     */
+    private record Saved(boolean zero, boolean skew, MatrixExp.Trace trace) implements AutoCloseable {
+        @Override
+        public void close() {
+            if (trace != null) {
+                trace.close();
+            }
+        }
+    }
 
     @Override
     protected INDArray forward1(Context ctx, INDArray[] in) {
@@ -66,15 +77,13 @@ public final class ExpmFunction extends Function.Single {
                 }
             }
         }
-        if (skew && !blockBackward) {
-            // Sᵀ = −S has the powers' norms of S: the backward's Fréchet derivative at Sᵀ uses the order and
-            // scaling chosen here instead of choosing them again.
-            int[] plan = new int[2];
-            INDArray e = MatrixExp.expm(s, algorithmFor(s), plan);
-            ctx.setState(new Saved(zero, plan));
-            return e;
+        if (skew && !blockBackward && !zero && ctx.isRecording() && ctx.needsInputGrad(0)) {
+            // The backward's Fréchet derivative at Sᵀ = −S reuses this evaluation (MatrixExp.Trace).
+            MatrixExp.Traced t = MatrixExp.expmTraced(s, algorithmFor(s));
+            ctx.setState(new Saved(false, true, t.trace()));
+            return t.value();
         }
-        ctx.setState(new Saved(false, null));
+        ctx.setState(new Saved(zero, skew, null));
         return MatrixExp.expm(s, algorithmFor(s));
     }
 
@@ -82,11 +91,11 @@ public final class ExpmFunction extends Function.Single {
     protected INDArray[] backward1(Context ctx, INDArray g) {
         INDArray s = ctx.saved(0);
         Saved saved = ctx.state();
-        if (saved.plan() != null ? saved.zero() : s.amaxNumber().doubleValue() == 0.0) {   // skew: known exactly
+        if (saved.skew() ? saved.zero() : s.amaxNumber().doubleValue() == 0.0) {   // skew: known exactly
             return new INDArray[] {g};
         }
-        if (saved.plan() != null) {
-            return new INDArray[] {MatrixExp.frechetNegated(s, g, algorithmFor(s), saved.plan())};
+        if (saved.trace() != null) {
+            return new INDArray[] {MatrixExp.frechetNegated(s, g, saved.trace())};
         }
         INDArray st = s.transpose().dup('c');
         INDArray gs = blockBackward ? MatrixExp.frechetBlock(st, g, algorithmFor(s))

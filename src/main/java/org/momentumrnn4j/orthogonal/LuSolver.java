@@ -4,6 +4,7 @@ import static org.bytedeco.openblas.global.openblas.CblasColMajor;
 import static org.bytedeco.openblas.global.openblas.CblasLower;
 import static org.bytedeco.openblas.global.openblas.CblasNoTrans;
 import static org.bytedeco.openblas.global.openblas.CblasNonUnit;
+import static org.bytedeco.openblas.global.openblas.CblasTrans;
 import static org.bytedeco.openblas.global.openblas.CblasRight;
 import static org.bytedeco.openblas.global.openblas.CblasUnit;
 import static org.bytedeco.openblas.global.openblas.CblasUpper;
@@ -32,7 +33,8 @@ import org.nd4j.linalg.factory.Nd4j;
  * {@code Xᵀ·Qᵀ = Yᵀ} on the row-major buffer of {@code Y} (column-major {@code Yᵀ}): two triangular solves
  * ({@code trsm}, side right: {@code W·U = Yᵀ}, {@code Z·L = W}) and the column interchanges
  * {@code Xᵀ = Z·Pᵀ}, which are row interchanges of {@code X}. (Transposing to column-major and back cost more than
- * the factorization itself on n = 256.)
+ * the factorization itself on n = 256.) The same factors solve {@code Qᵀ X = Y} ({@link #solveTransposed}): row
+ * interchanges first, then the transposed triangular solves.
  *
  * <p>The calls go straight to the LAPACKE/CBLAS bindings that ND4J's own {@code CpuLapack} uses
  * ({@code org.bytedeco.openblas.global.openblas}); ND4J 1.0.0-M2.1 exposes {@code getrf} but no {@code getrs},
@@ -50,12 +52,12 @@ import org.nd4j.linalg.factory.Nd4j;
 final class LuSolver {
 
     private final INDArray lu;    // [n, n] 'c' buffer = column-major LU of Qᵀ: packed L (unit lower) and U
-    private final INDArray ipiv;  // [n] INT32, 1-based LAPACK row pivots
+    private final int[] piv;      // [n] 1-based LAPACK row pivots
     private final int n;
 
-    private LuSolver(INDArray lu, INDArray ipiv, int n) {
+    private LuSolver(INDArray lu, int[] piv, int n) {
         this.lu = lu;
-        this.ipiv = ipiv;
+        this.piv = piv;
         this.n = n;
     }
 
@@ -87,7 +89,33 @@ final class LuSolver {
             throw new ArithmeticException("LAPACK getrf2: Padé denominator V − U is singular (U[" + (info - 1)
                     + "][" + (info - 1) + "] = 0), n = " + n);
         }
-        return new LuSolver(lu, ipiv, n);
+        int[] piv = new int[n];
+        ipiv.data().asNio().order(ByteOrder.nativeOrder()).asIntBuffer().get(piv);
+        ipiv.close();
+        return new LuSolver(lu, piv, n);
+    }
+
+    /**
+     * A factorization kept from {@link #factor}: {@code lu} a dense {@code 'c'} copy of {@link #factors()} and
+     * {@code piv} its {@link #pivots()}.
+     */
+    static LuSolver of(INDArray lu, int[] piv) {
+        if (lu.rank() != 2 || lu.rows() != piv.length || lu.columns() != piv.length || lu.ordering() != 'c'
+                || lu.isView()) {
+            throw new IllegalArgumentException("lu must be a dense 'c' [" + piv.length + ", " + piv.length
+                    + "] array, got " + java.util.Arrays.toString(lu.shape()) + (lu.isView() ? " (a view)" : ""));
+        }
+        return new LuSolver(lu, piv.clone(), piv.length);
+    }
+
+    /** The packed factors ([n, n] 'c'; not a copy). */
+    INDArray factors() {
+        return lu;
+    }
+
+    /** The 1-based LAPACK row pivots (a copy). */
+    int[] pivots() {
+        return piv.clone();
     }
 
     /**
@@ -97,19 +125,64 @@ final class LuSolver {
      * @return {@code X} [n, k], a new {@code 'c'}-ordered array
      */
     INDArray solve(INDArray y) {
+        return solve(y, false);
+    }
+
+    /**
+     * Solves {@code Qᵀ X = Y}: with {@code Qᵀ = Pᵀ·L·U} (column-major factors of the row-major {@code Q}),
+     * {@code Xᵀ·Uᵀ·Lᵀ = Yᵀ·Pᵀ}, i.e. the row interchanges of {@code Y} in LAPACK's order, then {@code Z·Lᵀ} and
+     * {@code Xᵀ·Uᵀ} solves.
+     *
+     * @param y right-hand sides [n, k], same data type as {@code Q}; not modified
+     * @return {@code X} [n, k], a new {@code 'c'}-ordered array
+     */
+    INDArray solveTransposed(INDArray y) {
+        return solve(y, true);
+    }
+
+    private INDArray solve(INDArray y, boolean transposed) {
         int k = (int) y.columns();
         INDArray x = y.dup('c');                        // [n, k] 'c' = Yᵀ column-major [k, n], overwritten by Xᵀ
-        int[] piv = new int[n];
-        ipiv.data().asNio().order(ByteOrder.nativeOrder()).asIntBuffer().get(piv);
+        if (transposed) {
+            swapRows(x, k, true);                       // Yᵀ·Pᵀ = Yᵀ·P_0⋯P_{n−1}
+        }
         if (lu.dataType() == DataType.DOUBLE) {
             DoublePointer a = (DoublePointer) lu.data().addressPointer();
             DoublePointer b = (DoublePointer) x.data().addressPointer();
-            cblas_dtrsm(CblasColMajor, CblasRight, CblasUpper, CblasNoTrans, CblasNonUnit, k, n, 1.0, a, n, b, k);
-            cblas_dtrsm(CblasColMajor, CblasRight, CblasLower, CblasNoTrans, CblasUnit, k, n, 1.0, a, n, b, k);
+            if (transposed) {
+                cblas_dtrsm(CblasColMajor, CblasRight, CblasLower, CblasTrans, CblasUnit, k, n, 1.0, a, n, b, k);
+                cblas_dtrsm(CblasColMajor, CblasRight, CblasUpper, CblasTrans, CblasNonUnit, k, n, 1.0, a, n, b, k);
+            } else {
+                cblas_dtrsm(CblasColMajor, CblasRight, CblasUpper, CblasNoTrans, CblasNonUnit, k, n, 1.0, a, n, b, k);
+                cblas_dtrsm(CblasColMajor, CblasRight, CblasLower, CblasNoTrans, CblasUnit, k, n, 1.0, a, n, b, k);
+            }
+        } else {
+            FloatPointer a = (FloatPointer) lu.data().addressPointer();
+            FloatPointer b = (FloatPointer) x.data().addressPointer();
+            if (transposed) {
+                cblas_strsm(CblasColMajor, CblasRight, CblasLower, CblasTrans, CblasUnit, k, n, 1f, a, n, b, k);
+                cblas_strsm(CblasColMajor, CblasRight, CblasUpper, CblasTrans, CblasNonUnit, k, n, 1f, a, n, b, k);
+            } else {
+                cblas_strsm(CblasColMajor, CblasRight, CblasUpper, CblasNoTrans, CblasNonUnit, k, n, 1f, a, n, b, k);
+                cblas_strsm(CblasColMajor, CblasRight, CblasLower, CblasNoTrans, CblasUnit, k, n, 1f, a, n, b, k);
+            }
+        }
+        Reference.reachabilityFence(lu);
+        if (!transposed) {
+            swapRows(x, k, false);                      // Xᵀ = Z·P_{n−1}⋯P_0: interchanges from i = n−1 down
+        }
+        Reference.reachabilityFence(x);
+        return x;
+    }
+
+    /** Swaps rows {@code i} and {@code piv_i} of the row-major {@code x} [n, k], for i ascending or descending. */
+    private void swapRows(INDArray x, int k, boolean ascending) {
+        if (x.dataType() == DataType.DOUBLE) {
             DoubleBuffer buf = x.data().asNio().order(ByteOrder.nativeOrder()).asDoubleBuffer();
             double[] ri = new double[k];
             double[] rp = new double[k];
-            for (int i = n - 1; i >= 0; i--) {               // Xᵀ = Z·P_{n−1}⋯P_0: swap rows i, piv_i of X
+            for (int j = 0; j < n; j++) {
+                int i = ascending ? j : n - 1 - j;
                 int p = piv[i] - 1;
                 if (p != i) {
                     buf.get(i * k, ri, 0, k).get(p * k, rp, 0, k);
@@ -117,14 +190,11 @@ final class LuSolver {
                 }
             }
         } else {
-            FloatPointer a = (FloatPointer) lu.data().addressPointer();
-            FloatPointer b = (FloatPointer) x.data().addressPointer();
-            cblas_strsm(CblasColMajor, CblasRight, CblasUpper, CblasNoTrans, CblasNonUnit, k, n, 1f, a, n, b, k);
-            cblas_strsm(CblasColMajor, CblasRight, CblasLower, CblasNoTrans, CblasUnit, k, n, 1f, a, n, b, k);
             FloatBuffer buf = x.data().asNio().order(ByteOrder.nativeOrder()).asFloatBuffer();
             float[] ri = new float[k];
             float[] rp = new float[k];
-            for (int i = n - 1; i >= 0; i--) {
+            for (int j = 0; j < n; j++) {
+                int i = ascending ? j : n - 1 - j;
                 int p = piv[i] - 1;
                 if (p != i) {
                     buf.get(i * k, ri, 0, k).get(p * k, rp, 0, k);
@@ -132,8 +202,5 @@ final class LuSolver {
                 }
             }
         }
-        Reference.reachabilityFence(lu);
-        Reference.reachabilityFence(x);
-        return x;
     }
 }

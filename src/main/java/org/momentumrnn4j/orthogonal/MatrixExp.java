@@ -3,6 +3,7 @@ package org.momentumrnn4j.orthogonal;
 import java.math.BigInteger;
 import java.util.Arrays;
 import java.util.Objects;
+import org.momentumrnn4j.autograd.ArrayPool;
 
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.memory.MemoryWorkspace;
@@ -111,7 +112,7 @@ public final class MatrixExp {
         if (a.rows() == 1) {
             return Nd4j.create(a.dataType(), 1, 1).assign(Math.exp(a.getDouble(0, 0)));
         }
-        return evaluate(a, null, alg, null, false).value;
+        return evaluate(a, null, alg).value;
     }
 
     /**
@@ -143,7 +144,7 @@ public final class MatrixExp {
         if (a.rows() == 1) {
             return Nd4j.create(a.dataType(), 1, 1).assign(Math.exp(a.getDouble(0, 0)) * e.getDouble(0, 0));
         }
-        return evaluate(a, e, alg, null, false).derivative;
+        return evaluate(a, e, alg).derivative;
     }
 
     /**
@@ -181,7 +182,7 @@ public final class MatrixExp {
         m.put(new INDArrayIndex[] {top, top}, a);
         m.put(new INDArrayIndex[] {bottom, bottom}, a);
         m.put(new INDArrayIndex[] {top, bottom}, c == 1.0 ? e : e.div(c));
-        INDArray expM = evaluate(m, null, alg, null, false).value;     // [2n, 2n]
+        INDArray expM = evaluate(m, null, alg).value;     // [2n, 2n]
         INDArray block = expM.get(top, bottom).dup('c');         // [n, n]
         return c == 1.0 ? block : block.muli(c);
     }
@@ -327,69 +328,155 @@ public final class MatrixExp {
     // ---------------------------------------------------------------------------------------------
 
     /**
-     * {@code exp(A)} and the Padé order and scaling chosen for {@code A} (package-private: {@link ExpmFunction}
-     * hands the choice to {@link #frechetNegated(INDArray, INDArray, ExpmAlgorithm, int[])} for a skew-symmetric
-     * {@code A}, whose transpose {@code −A} has the same powers' norms and therefore the same choice).
-     *
-     * @return {@code {exp(A)}} and, in {@code plan}, {@code {m, s}}
+     * {@code exp(A)} for a skew-symmetric {@code A}, and what {@link #frechetNegated(INDArray, INDArray, Trace)}
+     * needs of this evaluation for the Fréchet derivative at {@code Aᵀ = −A} (package-private: {@link ExpmFunction}
+     * keeps the trace from its forward for its backward).
      */
-    static INDArray expm(INDArray a, ExpmAlgorithm alg, int[] plan) {
+    static Traced expmTraced(INDArray a, ExpmAlgorithm alg) {
         Args.requireSquare("a", a);
         Objects.requireNonNull(alg, "alg must not be null");
         if (a.rows() == 1) {
-            plan[0] = 1;
-            plan[1] = 0;
-            return Nd4j.create(a.dataType(), 1, 1).assign(Math.exp(a.getDouble(0, 0)));
+            return new Traced(Nd4j.create(a.dataType(), 1, 1).assign(Math.exp(a.getDouble(0, 0))), null);
         }
-        Evaluation ev = evaluate(a, null, alg, null, false);
-        plan[0] = ev.m;
-        plan[1] = ev.s;
-        return ev.value;
+        try (MemoryWorkspace ws = Nd4j.getWorkspaceManager().getAndActivateWorkspace(WORKSPACE, WORKSPACE_VALUE)) {
+            Trace[] trace = {null};
+            INDArray[] out = evaluateIn(a, null, alg, trace);
+            return new Traced(out[0].detach(), trace[0]);
+        }
+    }
+
+    /** The value of {@link #expmTraced} and its trace ({@code null} for a 1×1 matrix). */
+    record Traced(INDArray value, Trace trace) {}
+
+    /**
+     * What the evaluation of {@code exp(A)} at a skew-symmetric {@code A} leaves for the Fréchet derivative at
+     * {@code −A}: the Padé order and scaling, the even powers of {@code X = 2^{−s} A} and the Padé factors
+     * {@code W} (and {@code W1}, {@code Z1} for m = 13), all even in {@code X} and therefore the same at
+     * {@code −X}; the LU factors of {@code Q = V − U} (at {@code −X} the denominator is {@code V + U = Qᵀ}, as
+     * {@code V} is symmetric and {@code U} skew); and {@code R_i = r_m(X)^{2^i}}, i &lt; max(s, 1), whose transposes are
+     * the values at {@code −X} ({@code r_m(−X) = r_m(X)⁻¹ = r_m(X)ᵀ}: {@code Q} and {@code Qᵀ} commute). The
+     * matrices live in one array taken from {@link ArrayPool}, handed back by {@link #close()}.
+     */
+    static final class Trace implements AutoCloseable {
+        final int m;
+        final int s;
+        final int powers;        // even powers kept: X², …, X^{2·powers}
+        final int factors;       // W, or W, W1, Z1 (m = 13)
+        final int[] pivots;      // LAPACK pivots of the LU of Qᵀ (LuSolver)
+        private INDArray store;  // [powers + factors + 1 + max(s, 1), n, n]: even powers, W (W1, Z1), LU, R_0 … R_{s−1}
+
+        private Trace(int m, int s, int powers, int factors, int[] pivots, INDArray store) {
+            this.m = m;
+            this.s = s;
+            this.powers = powers;
+            this.factors = factors;
+            this.pivots = pivots;
+            this.store = store;
+        }
+
+        /** The {@code i}-th kept matrix, copied into the active workspace. */
+        INDArray get(int i) {
+            if (store == null) {
+                throw new IllegalStateException("the trace of the matrix exponential was closed");
+            }
+            return store.slice(i).dup('c');
+        }
+
+        INDArray lu() {
+            return get(powers + factors);
+        }
+
+        INDArray r(int i) {
+            return get(powers + factors + 1 + i);
+        }
+
+        @Override
+        public void close() {
+            if (store != null) {
+                ArrayPool.give(store);
+                store = null;
+            }
+        }
     }
 
     /**
-     * {@code L(−A, E)}, the Fréchet derivative at the negated {@code A} (for a skew {@code A}: at {@code Aᵀ}), with
-     * the Padé order and scaling {@code {m, s}} given (the choice {@code alg} makes for {@code A}, from
-     * {@link #expm(INDArray, ExpmAlgorithm, int[])}); {@code −A} is formed in the evaluation's workspace.
+     * {@code L(−A, E)}, the Fréchet derivative at the negated skew-symmetric {@code A} (that is, at {@code Aᵀ}),
+     * from the trace of {@link #expmTraced}: the derivative recursion of {@link #frechet} with the trace's
+     * powers, factors, LU and values in place of a second evaluation (about {@code 9 + 2s} n-sized products and
+     * one solve instead of {@code 13 + 3s}, an LU and two solves).
      */
-    static INDArray frechetNegated(INDArray a, INDArray e, ExpmAlgorithm alg, int[] plan) {
+    static INDArray frechetNegated(INDArray a, INDArray e, Trace trace) {
         Args.requireSquare("a", a);
         Args.requireLike("e", e, "a", a);
         if (a.rows() == 1) {
             return Nd4j.create(a.dataType(), 1, 1).assign(Math.exp(-a.getDouble(0, 0)) * e.getDouble(0, 0));
         }
-        return evaluate(a, e, alg, new Plan(plan[0], plan[1]), true).derivative;
-    }
-
-    /** {@code R = exp(A)} (null when only the derivative was asked for), {@code DR = L(A, E)}, and the plan. */
-    private record Evaluation(INDArray value, INDArray derivative, int m, int s) {}
-
-    /**
-     * Core of {@link #expm} and {@link #frechet}: {@code R = exp(A)} and {@code DR = L(A, E)} ({@code DR = null}
-     * when {@code e == null}; {@code R} is not returned when {@code e != null}). {@code forced}: the order and
-     * scaling to use instead of choosing them from {@code A}; {@code negate}: evaluate at {@code −A}.
-     */
-    private static Evaluation evaluate(INDArray aIn, INDArray eIn, ExpmAlgorithm alg, Plan forced, boolean negate) {
-        String id = eIn == null ? WORKSPACE_VALUE : WORKSPACE_FRECHET;
-        try (MemoryWorkspace ws = Nd4j.getWorkspaceManager().getAndActivateWorkspace(WORKSPACE, id)) {
-            Plan[] plan = {forced};
-            INDArray[] out = evaluateIn(negate ? aIn.neg() : aIn, eIn, alg, plan);
-            return eIn == null ? new Evaluation(out[0].detach(), null, plan[0].m, plan[0].s)
-                               : new Evaluation(null, out[1].detach(), plan[0].m, plan[0].s);
+        try (MemoryWorkspace ws = Nd4j.getWorkspaceManager().getAndActivateWorkspace(WORKSPACE, WORKSPACE_FRECHET)) {
+            int m = trace.m;
+            int s = trace.s;
+            INDArray[] x = new INDArray[5];                                  // {−X, X2, X4, X6, X8}
+            x[0] = cOrdered(a).mul(-Math.scalb(1.0, -s));
+            for (int k = 1; k <= trace.powers; k++) {
+                x[k] = trace.get(k - 1);
+            }
+            int f = trace.powers;
+            Parts parts = new Parts(trace.get(f), null, null, m == 13 ? trace.get(f + 1) : null,
+                    m == 13 ? trace.get(f + 2) : null);
+            INDArray d = e.dup('c');                                          // [n, n] D = E / 2^s
+            if (s > 0) {
+                d.muli(Math.scalb(1.0, -s));
+            }
+            INDArray[] duv = padeDerivative(x, d, m, parts);
+            LuSolver lu = LuSolver.of(trace.lu(), trace.pivots);            // of Qᵀ, the denominator at −X
+            INDArray r0 = trace.r(0);
+            INDArray rhs = duv[1].add(duv[0]);                               // DP = DV + DU
+            INDArray dq = duv[1].sub(duv[0]);                                // DQ = DV − DU
+            Nd4j.gemm(dq, r0, rhs, false, true, -1.0, 1.0);                  // DP − DQ R, R = R_0ᵀ
+            INDArray dr = lu.solveTransposed(rhs);                           // DR = Q'⁻¹ (DP − DQ R), Q' = Qᵀ
+            INDArray drNext = s > 0 ? Nd4j.create(dr.dataType(), dr.rows(), dr.columns()) : null;
+            for (int i = 0; i < s; i++) {                                    // DR ← R_iᵀ DR + DR R_iᵀ
+                INDArray ri = i == 0 ? r0 : trace.r(i);
+                Nd4j.gemm(ri, dr, drNext, true, false, 1.0, 0.0);
+                Nd4j.gemm(dr, ri, drNext, false, true, 1.0, 1.0);
+                INDArray t = dr;
+                dr = drNext;
+                drNext = t;
+            }
+            return dr.detach();
         }
     }
 
-    private static INDArray[] evaluateIn(INDArray aIn, INDArray eIn, ExpmAlgorithm alg, Plan[] planInOut) {
+    /** {@code R = exp(A)} (null when only the derivative was asked for) and {@code DR = L(A, E)}. */
+    private record Evaluation(INDArray value, INDArray derivative) {}
+
+    /**
+     * Core of {@link #expm} and {@link #frechet}: {@code R = exp(A)} and {@code DR = L(A, E)} ({@code DR = null}
+     * when {@code e == null}; {@code R} is not returned when {@code e != null}).
+     */
+    private static Evaluation evaluate(INDArray aIn, INDArray eIn, ExpmAlgorithm alg) {
+        String id = eIn == null ? WORKSPACE_VALUE : WORKSPACE_FRECHET;
+        try (MemoryWorkspace ws = Nd4j.getWorkspaceManager().getAndActivateWorkspace(WORKSPACE, id)) {
+            INDArray[] out = evaluateIn(aIn, eIn, alg, null);
+            return eIn == null ? new Evaluation(out[0].detach(), null) : new Evaluation(null, out[1].detach());
+        }
+    }
+
+    /** The Padé factors at X: {@code U = X W}, {@code V}, and for m = 13 the partial sums {@code W1}, {@code Z1}. */
+    private record Parts(INDArray w, INDArray u, INDArray v, INDArray w1, INDArray z1) {}
+
+    /**
+     * {@code traceOut}: when non-null (e == null, A skew-symmetric), receives the {@link Trace} of this
+     * evaluation.
+     */
+    private static INDArray[] evaluateIn(INDArray aIn, INDArray eIn, ExpmAlgorithm alg, Trace[] traceOut) {
         INDArray a = cOrdered(aIn);
         Powers h = new Powers(a, alg);
-        Plan plan = planInOut[0] != null ? planInOut[0] : choose(h, alg);
-        planInOut[0] = plan;
+        Plan plan = choose(h, alg);
         int m = plan.m;
         int s = plan.s;
         long n = h.n;
         DataType dt = a.dataType();
-        INDArray[] x = h.scaledPowers(s, m == 9 ? 8 : m == 3 ? 2 : m == 5 ? 4 : 6); // {X, X2, X4, X6, X8}
-        INDArray ident = Nd4j.eye(n).castTo(dt);                        // [n, n]
+        INDArray[] x = h.scaledPowers(s, maxEvenPower(m)); // {X, X2, X4, X6, X8}
         INDArray d = null;                                                // [n, n] D = E / 2^s
         if (eIn != null) {
             d = eIn.dup('c');
@@ -397,88 +484,47 @@ public final class MatrixExp {
                 d.muli(Math.scalb(1.0, -s));
             }
         }
-
-        INDArray u;   // [n, n]
-        INDArray v;   // [n, n]
-        INDArray du = null;
-        INDArray dv = null;
-        if (m <= 9) {
-            double[] b = m == 3 ? B3 : m == 5 ? B5 : m == 7 ? B7 : B9;
-            int half = (m - 1) / 2;                    // even powers X^{2k}, k = 0..half
-            INDArray[] xe = new INDArray[half + 1];
-            xe[0] = ident;
-            for (int k = 1; k <= half; k++) {
-                xe[k] = x[k];                         // X2, X4, X6, X8
-            }
-            // W = Σ_k b_{2k+1} X^{2k},  U = X W,  V = Σ_k b_{2k} X^{2k}  (summed from the highest power)
-            INDArray w = lincomb(b, 1, xe, 0);
-            u = mm(x[0], w);
-            v = lincomb(b, 0, xe, 0);
-            if (d != null) {
-                INDArray[] de = new INDArray[half + 1];  // de[k] = D_{2k} = d(X^{2k})
-                de[1] = mm2(x[0], d, d, x[0]);           // D2 = X D + D X
-                if (half >= 2) {
-                    de[2] = mm2(x[1], de[1], de[1], x[1]); // D4 = X2 D2 + D2 X2
-                }
-                if (half >= 3) {
-                    de[3] = mm2(x[2], de[1], de[2], x[1]); // D6 = X4 D2 + D4 X2
-                }
-                if (half >= 4) {
-                    de[4] = mm2(x[3], de[1], de[3], x[1]); // D8 = X6 D2 + D6 X2
-                }
-                INDArray dw = lincomb(b, 1, de, 1);       // DW = Σ_{k≥1} b_{2k+1} D_{2k}
-                du = mm2(d, w, x[0], dw);                 // DU = D W + X DW
-                dv = lincomb(b, 0, de, 1);                // DV = Σ_{k≥1} b_{2k} D_{2k}
-            }
-        } else {
-            double[] b = B13;
-            INDArray x2 = x[1];
-            INDArray x4 = x[2];
-            INDArray x6 = x[3];
-            INDArray[] xe = {ident, x2, x4, x6};
-            INDArray w1 = comb3(b[13], x6, b[11], x4, b[9], x2);          // b13 X6 + b11 X4 + b9 X2
-            INDArray w2 = lincomb(new double[] {b[1], b[3], b[5], b[7]}, xe); // b7 X6 + b5 X4 + b3 X2 + b1 I
-            INDArray z1 = comb3(b[12], x6, b[10], x4, b[8], x2);          // b12 X6 + b10 X4 + b8 X2
-            INDArray z2 = lincomb(new double[] {b[0], b[2], b[4], b[6]}, xe); // b6 X6 + b4 X4 + b2 X2 + b0 I
-            INDArray w = w2.dup();
-            Nd4j.gemm(x6, w1, w, false, false, 1.0, 1.0);                  // W = X6 W1 + W2
-            u = mm(x[0], w);                                               // U = X W
-            v = z2.dup();
-            Nd4j.gemm(x6, z1, v, false, false, 1.0, 1.0);                  // V = X6 Z1 + Z2
-            if (d != null) {
-                INDArray d2 = mm2(x[0], d, d, x[0]);                        // D2 = X D + D X
-                INDArray d4 = mm2(x2, d2, d2, x2);                          // D4 = X2 D2 + D2 X2
-                INDArray d6 = mm2(x4, d2, d4, x2);                          // D6 = X4 D2 + D4 X2
-                INDArray dw1 = comb3(b[13], d6, b[11], d4, b[9], d2);
-                INDArray dw2 = comb3(b[7], d6, b[5], d4, b[3], d2);
-                INDArray dz1 = comb3(b[12], d6, b[10], d4, b[8], d2);
-                INDArray dz2 = comb3(b[6], d6, b[4], d4, b[2], d2);
-                INDArray dw = dw2;
-                Nd4j.gemm(x6, dw1, dw, false, false, 1.0, 1.0);             // DW = X6 DW1 + D6 W1 + DW2
-                Nd4j.gemm(d6, w1, dw, false, false, 1.0, 1.0);
-                du = mm2(x[0], dw, d, w);                                   // DU = X DW + D W
-                dv = dz2;
-                Nd4j.gemm(x6, dz1, dv, false, false, 1.0, 1.0);             // DV = X6 DZ1 + D6 Z1 + DZ2
-                Nd4j.gemm(d6, z1, dv, false, false, 1.0, 1.0);
-            }
-        }
+        Parts parts = padeParts(x, m, n, dt);
+        INDArray[] duv = d == null ? null : padeDerivative(x, d, m, parts);
         // r_m = (V − U)⁻¹ (V + U), one LU of V − U.
-        INDArray pNum = v.add(u);                                          // [n, n] P = V + U
-        INDArray qDen = v.sub(u);                                          // [n, n] Q = V − U
+        INDArray pNum = parts.v.add(parts.u);                              // [n, n] P = V + U
+        INDArray qDen = parts.v.sub(parts.u);                              // [n, n] Q = V − U
         LuSolver lu = LuSolver.factor(qDen);
         INDArray r = lu.solve(pNum);                                       // [n, n] R
         INDArray dr = null;
-        if (d != null) {
-            INDArray rhs = dv.add(du);                                     // DP = DV + DU
-            INDArray dq = dv.sub(du);                                      // DQ = DV − DU
+        if (duv != null) {
+            INDArray rhs = duv[1].add(duv[0]);                             // DP = DV + DU
+            INDArray dq = duv[1].sub(duv[0]);                              // DQ = DV − DU
             Nd4j.gemm(dq, r, rhs, false, false, -1.0, 1.0);                // DP − DQ R
             dr = lu.solve(rhs);                                            // DR = Q⁻¹ (DP − DQ R)
+        }
+        INDArray store = null;
+        int powers = maxEvenPower(m) / 2;
+        int factors = m == 13 ? 3 : 1;
+        if (traceOut != null) {
+            try (MemoryWorkspace out = Nd4j.getWorkspaceManager().scopeOutOfWorkspaces()) {
+                store = ArrayPool.take(dt, powers + factors + 1 + Math.max(s, 1), n, n);
+            }
+            for (int k = 1; k <= powers; k++) {
+                store.slice(k - 1).assign(x[k]);
+            }
+            store.slice(powers).assign(parts.w);
+            if (m == 13) {
+                store.slice(powers + 1).assign(parts.w1);
+                store.slice(powers + 2).assign(parts.z1);
+            }
+            store.slice(powers + factors).assign(lu.factors());
+            store.slice(powers + factors + 1).assign(r);                   // R_0
+            traceOut[0] = new Trace(m, s, powers, factors, lu.pivots(), store);
         }
         // Squaring: (R, DR) ← (R R, R DR + DR R), s times, into ping-pong buffers.
         if (s > 0) {
             INDArray rNext = Nd4j.create(dt, n, n);
             INDArray drNext = dr == null ? null : Nd4j.create(dt, n, n);
             for (int i = 0; i < s; i++) {
+                if (store != null && i > 0) {
+                    store.slice(powers + factors + 1 + i).assign(r);          // R_i
+                }
                 Nd4j.gemm(r, r, rNext, false, false, 1.0, 0.0);
                 if (dr != null) {
                     Nd4j.gemm(r, dr, drNext, false, false, 1.0, 0.0);
@@ -493,6 +539,88 @@ public final class MatrixExp {
             }
         }
         return new INDArray[] {r, dr};
+    }
+
+    /** The highest even power of X the Padé approximant of order {@code m} uses. */
+    private static int maxEvenPower(int m) {
+        return m == 3 ? 2 : m == 5 ? 4 : m == 9 ? 8 : 6;
+    }
+
+    /** {@code W}, {@code U = X W} and {@code V} of the Padé approximant of order {@code m} at {@code X = x[0]}. */
+    private static Parts padeParts(INDArray[] x, int m, long n, DataType dt) {
+        INDArray ident = Nd4j.eye(n).castTo(dt);                        // [n, n]
+        if (m <= 9) {
+            double[] b = m == 3 ? B3 : m == 5 ? B5 : m == 7 ? B7 : B9;
+            int half = (m - 1) / 2;                    // even powers X^{2k}, k = 0..half
+            INDArray[] xe = new INDArray[half + 1];
+            xe[0] = ident;
+            for (int k = 1; k <= half; k++) {
+                xe[k] = x[k];                         // X2, X4, X6, X8
+            }
+            // W = Σ_k b_{2k+1} X^{2k},  U = X W,  V = Σ_k b_{2k} X^{2k}  (summed from the highest power)
+            INDArray w = lincomb(b, 1, xe, 0);
+            return new Parts(w, mm(x[0], w), lincomb(b, 0, xe, 0), null, null);
+        }
+        double[] b = B13;
+        INDArray x2 = x[1];
+        INDArray x4 = x[2];
+        INDArray x6 = x[3];
+        INDArray[] xe = {ident, x2, x4, x6};
+        INDArray w1 = comb3(b[13], x6, b[11], x4, b[9], x2);          // b13 X6 + b11 X4 + b9 X2
+        INDArray w2 = lincomb(new double[] {b[1], b[3], b[5], b[7]}, xe); // b7 X6 + b5 X4 + b3 X2 + b1 I
+        INDArray z1 = comb3(b[12], x6, b[10], x4, b[8], x2);          // b12 X6 + b10 X4 + b8 X2
+        INDArray z2 = lincomb(new double[] {b[0], b[2], b[4], b[6]}, xe); // b6 X6 + b4 X4 + b2 X2 + b0 I
+        INDArray w = w2.dup();
+        Nd4j.gemm(x6, w1, w, false, false, 1.0, 1.0);                  // W = X6 W1 + W2
+        INDArray v = z2.dup();
+        Nd4j.gemm(x6, z1, v, false, false, 1.0, 1.0);                  // V = X6 Z1 + Z2
+        return new Parts(w, mm(x[0], w), v, w1, z1);                   // U = X W
+    }
+
+    /**
+     * {@code {DU, DV}}: the derivatives of the Padé factors at {@code X = x[0]} in the direction {@code D}
+     * (the even powers' derivatives {@code D_{2k}} by the product rule), from the factors {@code W} (and
+     * {@code W1}, {@code Z1} for m = 13) of {@link #padeParts}.
+     */
+    private static INDArray[] padeDerivative(INDArray[] x, INDArray d, int m, Parts parts) {
+        if (m <= 9) {
+            double[] b = m == 3 ? B3 : m == 5 ? B5 : m == 7 ? B7 : B9;
+            int half = (m - 1) / 2;
+            INDArray[] de = new INDArray[half + 1];  // de[k] = D_{2k} = d(X^{2k})
+            de[1] = mm2(x[0], d, d, x[0]);           // D2 = X D + D X
+            if (half >= 2) {
+                de[2] = mm2(x[1], de[1], de[1], x[1]); // D4 = X2 D2 + D2 X2
+            }
+            if (half >= 3) {
+                de[3] = mm2(x[2], de[1], de[2], x[1]); // D6 = X4 D2 + D4 X2
+            }
+            if (half >= 4) {
+                de[4] = mm2(x[3], de[1], de[3], x[1]); // D8 = X6 D2 + D6 X2
+            }
+            INDArray dw = lincomb(b, 1, de, 1);       // DW = Σ_{k≥1} b_{2k+1} D_{2k}
+            INDArray du = mm2(d, parts.w, x[0], dw);  // DU = D W + X DW
+            INDArray dv = lincomb(b, 0, de, 1);       // DV = Σ_{k≥1} b_{2k} D_{2k}
+            return new INDArray[] {du, dv};
+        }
+        double[] b = B13;
+        INDArray x2 = x[1];
+        INDArray x4 = x[2];
+        INDArray x6 = x[3];
+        INDArray d2 = mm2(x[0], d, d, x[0]);                        // D2 = X D + D X
+        INDArray d4 = mm2(x2, d2, d2, x2);                          // D4 = X2 D2 + D2 X2
+        INDArray d6 = mm2(x4, d2, d4, x2);                          // D6 = X4 D2 + D4 X2
+        INDArray dw1 = comb3(b[13], d6, b[11], d4, b[9], d2);
+        INDArray dw2 = comb3(b[7], d6, b[5], d4, b[3], d2);
+        INDArray dz1 = comb3(b[12], d6, b[10], d4, b[8], d2);
+        INDArray dz2 = comb3(b[6], d6, b[4], d4, b[2], d2);
+        INDArray dw = dw2;
+        Nd4j.gemm(x6, dw1, dw, false, false, 1.0, 1.0);             // DW = X6 DW1 + D6 W1 + DW2
+        Nd4j.gemm(d6, parts.w1, dw, false, false, 1.0, 1.0);
+        INDArray du = mm2(x[0], dw, d, parts.w);                    // DU = X DW + D W
+        INDArray dv = dz2;
+        Nd4j.gemm(x6, dz1, dv, false, false, 1.0, 1.0);             // DV = X6 DZ1 + D6 Z1 + DZ2
+        Nd4j.gemm(d6, parts.z1, dv, false, false, 1.0, 1.0);
+        return new INDArray[] {du, dv};
     }
 
     /** Powers of A and their norms, computed lazily: A2 = A A, A4 = A2 A2, A6 = A4 A2, A8 = A6 A2, A10 = A4 A6. */

@@ -14,7 +14,8 @@ import org.nd4j.linalg.factory.Nd4j;
 
 /**
  * The LU solver on row-major buffers (factor of Qᵀ, right-hand triangular solves, row interchanges of X): residuals
- * of random and pivot-forcing systems, non-square right-hand sides, both precisions.
+ * of random and pivot-forcing systems, non-square right-hand sides, both precisions, {@code Q X = Y} and
+ * {@code Qᵀ X = Y}.
  */
 class LuSolverTest {
 
@@ -41,15 +42,21 @@ class LuSolverTest {
                     INDArray qa = fromArray(q, dt);
                     for (int k : new int[] {1, n, n + 3}) {
                         INDArray y = fromArray(TestMatrices.gaussian(n, k, rnd), dt);
-                        INDArray x = LuSolver.factor(qa).solve(y);
-                        assertEquals(dt, x.dataType());
-                        assertEquals('c', x.ordering());
-                        double resid = qa.castTo(DataType.DOUBLE).mmul(x.castTo(DataType.DOUBLE))
-                                .sub(y.castTo(DataType.DOUBLE)).amaxNumber().doubleValue();
-                        double bound = 10 * u * n * qa.amaxNumber().doubleValue() * n
-                                * x.amaxNumber().doubleValue();
-                        assertTrue(resid <= bound, dt + " n " + n + " k " + k + " permuted " + permuted
-                                + ": residual " + resid + " > " + bound);
+                        LuSolver lu = LuSolver.factor(qa);
+                        for (boolean transposed : new boolean[] {false, true}) {
+                            // the transposed solve also through a kept copy of the factors (as MatrixExp.Trace)
+                            INDArray x = transposed ? LuSolver.of(lu.factors().dup('c'), lu.pivots()).solveTransposed(y)
+                                                    : lu.solve(y);
+                            INDArray op = transposed ? qa.transpose() : qa;
+                            assertEquals(dt, x.dataType());
+                            assertEquals('c', x.ordering());
+                            double resid = op.castTo(DataType.DOUBLE).mmul(x.castTo(DataType.DOUBLE))
+                                    .sub(y.castTo(DataType.DOUBLE)).amaxNumber().doubleValue();
+                            double bound = 10 * u * n * qa.amaxNumber().doubleValue() * n
+                                    * x.amaxNumber().doubleValue();
+                            assertTrue(resid <= bound, dt + " n " + n + " k " + k + " permuted " + permuted
+                                    + " transposed " + transposed + ": residual " + resid + " > " + bound);
+                        }
                     }
                 }
             }
@@ -67,6 +74,8 @@ class LuSolverTest {
         INDArray y = Nd4j.arange(n * 2).castTo(DataType.DOUBLE).reshape('c', n, 2);
         INDArray x = LuSolver.factor(q).solve(y);
         assertEquals(0.0, q.mmul(x).sub(y).amaxNumber().doubleValue());
+        INDArray xt = LuSolver.factor(q).solveTransposed(y);
+        assertEquals(0.0, q.transpose().mmul(xt).sub(y).amaxNumber().doubleValue());
     }
 
     @Test
