@@ -67,13 +67,14 @@ public final class ExpmFunction extends Function.Single {
         double[] v = skew ? MatrixExp.readDouble(s) : null;
         int n = skew ? (int) s.rows() : 0;
         boolean zero = true;
-        for (int i = 0; i < n && skew; i++) {
-            for (int j = i; j < n; j++) {
-                double a = v[i * n + j];
-                zero &= a == 0.0;
-                if (a != -v[j * n + i]) {
-                    skew = false;
-                    break;
+        for (int ib = 0; ib < n && skew; ib += SkewFunction.TILE) {     // tiles: the transposed reads stay cached
+            for (int jb = ib; jb < n && skew; jb += SkewFunction.TILE) {
+                for (int i = ib; i < Math.min(ib + SkewFunction.TILE, n); i++) {
+                    for (int j = Math.max(jb, i); j < Math.min(jb + SkewFunction.TILE, n); j++) {
+                        double a = v[i * n + j];
+                        zero &= a == 0.0;
+                        skew &= a == -v[j * n + i];
+                    }
                 }
             }
         }

@@ -225,7 +225,7 @@ public final class MatrixExp {
             if (eta1 < THETA5_F64 && ell(h, 5, 0, alg) == 0) {
                 return new Plan(5, 0);
             }
-            double eta3 = Math.max(h.d(6), h.d(8));
+            double eta3 = eta3(h);
             if (eta3 < THETA7_F64 && ell(h, 7, 0, alg) == 0) {
                 return new Plan(7, 0);
             }
@@ -245,10 +245,22 @@ public final class MatrixExp {
         if (eta1 < THETA5_F32 && ell(h, 5, 0, alg) == 0) {
             return new Plan(5, 0);
         }
-        double eta3 = Math.max(h.d(6), h.d(8));
+        double eta3 = eta3(h);
         int s = scalingFor(eta3, THETA7_F32, h);
         s += ell(h, 7, s, alg);
         return new Plan(7, s);
+    }
+
+    /**
+     * {@code η3 = max(d6, d8)}, without forming {@code A⁸} when {@code d4 ≤ d6}: then {@code ‖A⁸‖ ≤ ‖A⁴‖²} gives
+     * {@code d8 ≤ d4 ≤ d6} and {@code η3 = d6} (exactly so in exact arithmetic; the computed {@code d8} could
+     * exceed {@code d6} by rounding only, which moves no decision except at a boundary that rounding decides
+     * anyway). Saves one n-sized product and its norm, for example for every Henaff-initialized kernel
+     * ({@code d4 = d6 = d8}).
+     */
+    private static double eta3(Powers h) {
+        double d6 = h.d(6);
+        return h.d(4) <= d6 ? d6 : Math.max(d6, h.d(8));
     }
 
     /** {@code s = max(0, ⌈log2(η/θ)⌉)}; {@code η = 0} gives 0; a non-finite η (overflowed powers) uses ‖A‖. */
@@ -374,16 +386,17 @@ public final class MatrixExp {
             this.store = store;
         }
 
-        /** The {@code i}-th kept matrix, copied into the active workspace. */
+        /** The {@code i}-th kept matrix: a view of the store, read-only (Nd4j.gemm reads views in place). */
         INDArray get(int i) {
             if (store == null) {
                 throw new IllegalStateException("the trace of the matrix exponential was closed");
             }
-            return store.slice(i).dup('c');
+            return store.slice(i);
         }
 
+        /** The LU factors, copied into the active workspace (LAPACK/CBLAS get the buffer's start address). */
         INDArray lu() {
-            return get(powers + factors);
+            return get(powers + factors).dup('c');
         }
 
         INDArray r(int i) {
@@ -541,6 +554,20 @@ public final class MatrixExp {
         return new INDArray[] {r, dr};
     }
 
+    private static final java.util.Map<String, INDArray> IDENTITIES = new java.util.concurrent.ConcurrentHashMap<>();
+
+    /** A shared n×n identity of {@code dt}, outside any workspace; callers only read it (a few sizes are kept). */
+    private static INDArray identity(DataType dt, long n) {
+        if (IDENTITIES.size() > 8) {
+            IDENTITIES.clear();
+        }
+        return IDENTITIES.computeIfAbsent(dt + "/" + n, k -> {
+            try (MemoryWorkspace out = Nd4j.getWorkspaceManager().scopeOutOfWorkspaces()) {
+                return Nd4j.eye(n).castTo(dt);
+            }
+        });
+    }
+
     /** The highest even power of X the Padé approximant of order {@code m} uses. */
     private static int maxEvenPower(int m) {
         return m == 3 ? 2 : m == 5 ? 4 : m == 9 ? 8 : 6;
@@ -548,7 +575,7 @@ public final class MatrixExp {
 
     /** {@code W}, {@code U = X W} and {@code V} of the Padé approximant of order {@code m} at {@code X = x[0]}. */
     private static Parts padeParts(INDArray[] x, int m, long n, DataType dt) {
-        INDArray ident = Nd4j.eye(n).castTo(dt);                        // [n, n]
+        INDArray ident = identity(dt, n);                                 // [n, n], shared, read-only
         if (m <= 9) {
             double[] b = m == 3 ? B3 : m == 5 ? B5 : m == 7 ? B7 : B9;
             int half = (m - 1) / 2;                    // even powers X^{2k}, k = 0..half
@@ -717,7 +744,7 @@ public final class MatrixExp {
             INDArray[] out = new INDArray[5];
             boolean finite = true;
             for (int p = 2; p <= maxPow; p += 2) {
-                finite &= Double.isFinite(norm(power(p)));
+                finite &= Double.isFinite(d(p));                // d(p) = ‖A^p‖^{1/p}, cached by the order choice
             }
             if (s == 0) {
                 out[0] = a;
@@ -746,17 +773,33 @@ public final class MatrixExp {
     // Small kernels
     // ---------------------------------------------------------------------------------------------
 
-    /** Induced 1-norm (maximum absolute column sum), in double. */
+    /** Induced 1-norm (maximum absolute column sum), in double, from one row at a time of the native buffer. */
     static double inducedOneNorm(INDArray x) {
-        int rows = (int) x.rows();
-        int cols = (int) x.columns();
-        double[] v = readDouble(x);
+        INDArray c = x.ordering() == 'c' && !x.isView() && x.offset() == 0 ? x : x.dup('c');
+        int rows = (int) c.rows();
+        int cols = (int) c.columns();
         double[] sums = new double[cols];
-        for (int i = 0; i < rows; i++) {
-            int o = i * cols;
-            for (int j = 0; j < cols; j++) {
-                sums[j] += Math.abs(v[o + j]);
+        java.nio.ByteBuffer bytes = c.data().asNio().order(java.nio.ByteOrder.nativeOrder());
+        if (c.dataType() == DataType.FLOAT) {
+            java.nio.FloatBuffer f = bytes.asFloatBuffer();
+            float[] row = new float[cols];
+            for (int i = 0; i < rows; i++) {
+                f.get(i * cols, row, 0, cols);
+                for (int j = 0; j < cols; j++) {
+                    sums[j] += Math.abs(row[j]);
+                }
             }
+        } else if (c.dataType() == DataType.DOUBLE) {
+            java.nio.DoubleBuffer d = bytes.asDoubleBuffer();
+            double[] row = new double[cols];
+            for (int i = 0; i < rows; i++) {
+                d.get(i * cols, row, 0, cols);
+                for (int j = 0; j < cols; j++) {
+                    sums[j] += Math.abs(row[j]);
+                }
+            }
+        } else {
+            throw new IllegalArgumentException("expected FLOAT or DOUBLE, got " + c.dataType());
         }
         return max(sums);
     }

@@ -2,13 +2,13 @@ package org.momentumrnn4j.orthogonal;
 
 import java.nio.ByteOrder;
 
+import org.momentumrnn4j.autograd.ArrayPool;
 import org.momentumrnn4j.autograd.Context;
 import org.momentumrnn4j.autograd.Function;
 import org.momentumrnn4j.autograd.OpRegistry;
 import org.momentumrnn4j.autograd.Tensor;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
-import org.nd4j.linalg.factory.Nd4j;
 
 /**
  * {@code S = triu(P, 1) − triu(P, 1)ᵀ} as one autograd operation (dtriv.md §1), with the gradient
@@ -35,17 +35,24 @@ public final class SkewFunction extends Function.Single {
         return true;
     }
 
+    /** Tile edge of the loops that read or write a transposed element: both tiles stay in the L1 cache. */
+    static final int TILE = 32;
+
     @Override
     protected INDArray forward1(Context ctx, INDArray[] in) {
         INDArray p = Args.requireSquare("p", in[0]);
         int n = (int) p.rows();
         double[] v = MatrixExp.readDouble(p);
         double[] s = new double[n * n];
-        for (int i = 0; i < n; i++) {
-            for (int j = i + 1; j < n; j++) {
-                double x = v[i * n + j];
-                s[i * n + j] = x;
-                s[j * n + i] = 0.0 - x;                      // as triu(P)·mask − (triu(P)·mask)ᵀ: 0 − x
+        for (int ib = 0; ib < n; ib += TILE) {
+            for (int jb = ib; jb < n; jb += TILE) {
+                for (int i = ib; i < Math.min(ib + TILE, n); i++) {
+                    for (int j = Math.max(jb, i + 1); j < Math.min(jb + TILE, n); j++) {
+                        double x = v[i * n + j];
+                        s[i * n + j] = x;
+                        s[j * n + i] = 0.0 - x;              // as triu(P)·mask − (triu(P)·mask)ᵀ: 0 − x
+                    }
+                }
             }
         }
         return matrix(s, p.dataType(), n);
@@ -56,17 +63,21 @@ public final class SkewFunction extends Function.Single {
         int n = (int) g.rows();
         double[] v = MatrixExp.readDouble(g);
         double[] gp = new double[n * n];
-        for (int i = 0; i < n; i++) {
-            for (int j = i + 1; j < n; j++) {
-                gp[i * n + j] = v[i * n + j] - v[j * n + i];
+        for (int ib = 0; ib < n; ib += TILE) {
+            for (int jb = ib; jb < n; jb += TILE) {
+                for (int i = ib; i < Math.min(ib + TILE, n); i++) {
+                    for (int j = Math.max(jb, i + 1); j < Math.min(jb + TILE, n); j++) {
+                        gp[i * n + j] = v[i * n + j] - v[j * n + i];
+                    }
+                }
             }
         }
         return new INDArray[] {matrix(gp, g.dataType(), n)};
     }
 
-    /** A new 'c'-ordered n×n array of {@code type} holding {@code v} (row-major). */
+    /** A 'c'-ordered n×n array of {@code type} from {@link ArrayPool} holding {@code v} (row-major). */
     static INDArray matrix(double[] v, DataType type, int n) {
-        INDArray out = Nd4j.createUninitialized(type, n, n);
+        INDArray out = ArrayPool.take(type, n, n);
         java.nio.ByteBuffer bytes = out.data().asNio().order(ByteOrder.nativeOrder());
         if (type == DataType.DOUBLE) {
             bytes.asDoubleBuffer().put(v, 0, n * n);
