@@ -172,8 +172,8 @@ final class FusedSweep extends Function implements SliceSink {
         double[] hs;          // [(T+1)·B·H] h_0..h_T
         double[] cs;          // [(T+1)·B·H] c_0..c_T (LSTM)
         double[] g;           // [T·B·G] input drive (Adam)
-        double[] vAll;        // [T·B·G] v_t (Adam)
-        double[] mAll;        // [T·B·G] m_t (Adam)
+        double[] v0;          // [B·G] v at the start (Adam: backward recomputes v_t, m_t from g_t)
+        double[] m0;          // [B·G] m at the start (Adam)
         double[] modBias;     // [H] (DTRIV)
         INDArray w;           // W [G, F]
         INDArray rec;         // U [G, H] or B [H, H]
@@ -181,7 +181,7 @@ final class FusedSweep extends Function implements SliceSink {
 
         @Override
         public void close() {
-            HeapPool.give(work, hs, cs, g, vAll, mAll);
+            HeapPool.give(work, hs, cs, g);
             if (xtBase != null) {
                 ArrayPool.give(xtBase);
                 xtBase = null;
@@ -191,8 +191,8 @@ final class FusedSweep extends Function implements SliceSink {
             hs = null;
             cs = null;
             g = null;
-            vAll = null;
-            mAll = null;
+            v0 = null;
+            m0 = null;
         }
     }
 
@@ -257,9 +257,14 @@ final class FusedSweep extends Function implements SliceSink {
             DriveSpec.Adam a = (DriveSpec.Adam) drive;
             double beta = (double) a.beta();
             double mu = (double) a.mu();
+            // Backward needs g_t, v_t and m_t: only g_t is kept, and each sample's v_t, m_t are recomputed there
+            // from v_0, m_0 (bit for bit: the same operations), which costs less than writing and reading back
+            // two more [T·B·G] arrays (AdamLSTM shape A: 26 MB each way).
             double[] gKeep = sv != null ? HeapPool.take(steps * bg) : null;                   // g_t, kept row by row
-            double[] vAll = sv != null ? HeapPool.take(steps * bg) : null;
-            double[] mAll = sv != null ? HeapPool.take(steps * bg) : null;
+            if (sv != null) {
+                sv.v0 = v.clone();
+                sv.m0 = m.clone();
+            }
             double[] vRow = new double[gates];                               // per sample (see the momentum scan)
             double[] mRow = new double[gates];
             double[] gRow = new double[gates];
@@ -280,18 +285,12 @@ final class FusedSweep extends Function implements SliceSink {
                         adamScan(gRow, 0, vRow, 0, mRow, 0, gates, mu, s, beta);
                         System.arraycopy(gRow, 0, work, o, gates);
                     }
-                    if (vAll != null) {
-                        System.arraycopy(vRow, 0, vAll, o, gates);
-                        System.arraycopy(mRow, 0, mAll, o, gates);
-                    }
                 }
                 System.arraycopy(vRow, 0, v, ov, gates);
                 System.arraycopy(mRow, 0, m, ov, gates);
             }
             if (sv != null) {
                 sv.g = gKeep;
-                sv.vAll = vAll;
-                sv.mAll = mAll;
             }
         }
 
@@ -592,9 +591,21 @@ final class FusedSweep extends Function implements SliceSink {
             double[] mtRow = new double[gates];
             double[] vtRow = new double[gates];
             double[] gtRow = new double[gates];
+            double[] vSample = HeapPool.take(steps * gates);                // [T·G] one sample's v_t, recomputed
+            double[] mSample = HeapPool.take(steps * gates);                // [T·G] its m_t
             dbxAdam = dtriv ? null : new double[gates];
             for (int b = 0; b < batch; b++) {
                 int ov = b * gates;
+                System.arraycopy(sv.v0, ov, vtRow, 0, gates);
+                System.arraycopy(sv.m0, ov, mtRow, 0, gates);
+                for (int t = 0; t < steps; t++) {                             // the forward's state updates, again
+                    if (active(t, b)) {
+                        System.arraycopy(sv.g, t * bg + ov, gtRow, 0, gates);
+                        adamState(gtRow, vtRow, mtRow, gates, mu, s, beta);
+                        System.arraycopy(vtRow, 0, vSample, t * gates, gates);
+                        System.arraycopy(mtRow, 0, mSample, t * gates, gates);
+                    }
+                }
                 System.arraycopy(dv, ov, dvRow, 0, gates);
                 System.arraycopy(dm, ov, dmRow, 0, gates);
                 for (int t = steps - 1; t >= 0; t--) {
@@ -603,8 +614,8 @@ final class FusedSweep extends Function implements SliceSink {
                     }
                     int o2 = t * bg + ov;
                     System.arraycopy(work, o2, daRow, 0, gates);
-                    System.arraycopy(sv.mAll, o2, mtRow, 0, gates);
-                    System.arraycopy(sv.vAll, o2, vtRow, 0, gates);
+                    System.arraycopy(mSample, t * gates, mtRow, 0, gates);
+                    System.arraycopy(vSample, t * gates, vtRow, 0, gates);
                     System.arraycopy(sv.g, o2, gtRow, 0, gates);
                     adamScanBackward(daRow, mtRow, vtRow, gtRow, dvRow, dmRow, gates, mu, s, beta);
                     System.arraycopy(daRow, 0, work, o2, gates);
@@ -615,6 +626,7 @@ final class FusedSweep extends Function implements SliceSink {
                 System.arraycopy(dvRow, 0, dv, ov, gates);
                 System.arraycopy(dmRow, 0, dm, ov, gates);
             }
+            HeapPool.give(vSample, mSample);
         }
 
         // input weight gradients and the input gradient: one GEMM each
@@ -679,6 +691,18 @@ final class FusedSweep extends Function implements SliceSink {
             v[ov + j] = vn;
             m[om + j] = mn;
             work[o + j] = vn / Math.sqrt(mn + (double) org.momentumrnn4j.cell.dynamics.AdamCell.DELTA);
+        }
+    }
+
+    /**
+     * The state update of {@link #adamScan} alone, on rows at offset 0: {@code v ← μ·v + s·g; m ← β·m + (1−β)·g²}
+     * (the same operations in the same order, so the same values).
+     */
+    private static void adamState(double[] g, double[] v, double[] m, int n, double mu, double s, double beta) {
+        for (int j = 0; j < n; j++) {
+            double gj = g[j];
+            v[j] = mu * v[j] + s * gj;
+            m[j] = beta * m[j] + (1 - beta) * gj * gj;
         }
     }
 

@@ -152,8 +152,8 @@ final class FusedSweepFloat extends Function implements SliceSink {
         float[] hs;          // [(T+1)·B·H] h_0..h_T
         float[] cs;          // [(T+1)·B·H] c_0..c_T (LSTM)
         float[] g;           // [T·B·G] input drive (Adam)
-        float[] vAll;        // [T·B·G] v_t (Adam)
-        float[] mAll;        // [T·B·G] m_t (Adam)
+        float[] v0;          // [B·G] v at the start (Adam: backward recomputes v_t, m_t from g_t)
+        float[] m0;          // [B·G] m at the start (Adam)
         float[] modBias;     // [H] (DTRIV)
         INDArray w;           // W [G, F]
         INDArray rec;         // U [G, H] or B [H, H]
@@ -161,7 +161,7 @@ final class FusedSweepFloat extends Function implements SliceSink {
 
         @Override
         public void close() {
-            HeapPool.give(work, hs, cs, g, vAll, mAll);
+            HeapPool.give(work, hs, cs, g);
             if (xtBase != null) {
                 ArrayPool.give(xtBase);
                 xtBase = null;
@@ -171,8 +171,8 @@ final class FusedSweepFloat extends Function implements SliceSink {
             hs = null;
             cs = null;
             g = null;
-            vAll = null;
-            mAll = null;
+            v0 = null;
+            m0 = null;
         }
     }
 
@@ -237,9 +237,14 @@ final class FusedSweepFloat extends Function implements SliceSink {
             DriveSpec.Adam a = (DriveSpec.Adam) drive;
             float beta = (float) a.beta();
             float mu = (float) a.mu();
+            // Backward needs g_t, v_t and m_t: only g_t is kept, and each sample's v_t, m_t are recomputed there
+            // from v_0, m_0 (bit for bit: the same operations), which costs less than writing and reading back
+            // two more [T·B·G] arrays (AdamLSTM shape A: 26 MB each way).
             float[] gKeep = sv != null ? HeapPool.takeFloat(steps * bg) : null;                   // g_t, kept row by row
-            float[] vAll = sv != null ? HeapPool.takeFloat(steps * bg) : null;
-            float[] mAll = sv != null ? HeapPool.takeFloat(steps * bg) : null;
+            if (sv != null) {
+                sv.v0 = v.clone();
+                sv.m0 = m.clone();
+            }
             float[] vRow = new float[gates];                               // per sample (see the momentum scan)
             float[] mRow = new float[gates];
             float[] gRow = new float[gates];
@@ -260,18 +265,12 @@ final class FusedSweepFloat extends Function implements SliceSink {
                         adamScan(gRow, 0, vRow, 0, mRow, 0, gates, mu, s, beta);
                         System.arraycopy(gRow, 0, work, o, gates);
                     }
-                    if (vAll != null) {
-                        System.arraycopy(vRow, 0, vAll, o, gates);
-                        System.arraycopy(mRow, 0, mAll, o, gates);
-                    }
                 }
                 System.arraycopy(vRow, 0, v, ov, gates);
                 System.arraycopy(mRow, 0, m, ov, gates);
             }
             if (sv != null) {
                 sv.g = gKeep;
-                sv.vAll = vAll;
-                sv.mAll = mAll;
             }
         }
 
@@ -572,9 +571,21 @@ final class FusedSweepFloat extends Function implements SliceSink {
             float[] mtRow = new float[gates];
             float[] vtRow = new float[gates];
             float[] gtRow = new float[gates];
+            float[] vSample = HeapPool.takeFloat(steps * gates);                // [T·G] one sample's v_t, recomputed
+            float[] mSample = HeapPool.takeFloat(steps * gates);                // [T·G] its m_t
             dbxAdam = dtriv ? null : new float[gates];
             for (int b = 0; b < batch; b++) {
                 int ov = b * gates;
+                System.arraycopy(sv.v0, ov, vtRow, 0, gates);
+                System.arraycopy(sv.m0, ov, mtRow, 0, gates);
+                for (int t = 0; t < steps; t++) {                             // the forward's state updates, again
+                    if (active(t, b)) {
+                        System.arraycopy(sv.g, t * bg + ov, gtRow, 0, gates);
+                        adamState(gtRow, vtRow, mtRow, gates, mu, s, beta);
+                        System.arraycopy(vtRow, 0, vSample, t * gates, gates);
+                        System.arraycopy(mtRow, 0, mSample, t * gates, gates);
+                    }
+                }
                 System.arraycopy(dv, ov, dvRow, 0, gates);
                 System.arraycopy(dm, ov, dmRow, 0, gates);
                 for (int t = steps - 1; t >= 0; t--) {
@@ -583,8 +594,8 @@ final class FusedSweepFloat extends Function implements SliceSink {
                     }
                     int o2 = t * bg + ov;
                     System.arraycopy(work, o2, daRow, 0, gates);
-                    System.arraycopy(sv.mAll, o2, mtRow, 0, gates);
-                    System.arraycopy(sv.vAll, o2, vtRow, 0, gates);
+                    System.arraycopy(mSample, t * gates, mtRow, 0, gates);
+                    System.arraycopy(vSample, t * gates, vtRow, 0, gates);
                     System.arraycopy(sv.g, o2, gtRow, 0, gates);
                     adamScanBackward(daRow, mtRow, vtRow, gtRow, dvRow, dmRow, gates, mu, s, beta);
                     System.arraycopy(daRow, 0, work, o2, gates);
@@ -595,6 +606,7 @@ final class FusedSweepFloat extends Function implements SliceSink {
                 System.arraycopy(dvRow, 0, dv, ov, gates);
                 System.arraycopy(dmRow, 0, dm, ov, gates);
             }
+            HeapPool.give(vSample, mSample);
         }
 
         // input weight gradients and the input gradient: one GEMM each
@@ -659,6 +671,18 @@ final class FusedSweepFloat extends Function implements SliceSink {
             v[ov + j] = vn;
             m[om + j] = mn;
             work[o + j] = vn / (float) Math.sqrt(mn + (float) org.momentumrnn4j.cell.dynamics.AdamCell.DELTA);
+        }
+    }
+
+    /**
+     * The state update of {@link #adamScan} alone, on rows at offset 0: {@code v ← μ·v + s·g; m ← β·m + (1−β)·g²}
+     * (the same operations in the same order, so the same values).
+     */
+    private static void adamState(float[] g, float[] v, float[] m, int n, float mu, float s, float beta) {
+        for (int j = 0; j < n; j++) {
+            float gj = g[j];
+            v[j] = mu * v[j] + s * gj;
+            m[j] = beta * m[j] + (1 - beta) * gj * gj;
         }
     }
 
