@@ -11,7 +11,9 @@ import org.nd4j.linalg.api.ndarray.INDArray;
  * The matrix exponential {@code E = exp(S)} of a square matrix as one autograd operation, with its exact
  * gradient {@code G_S = L(Sᵀ, G_E)} (the Fréchet derivative at {@code Sᵀ} in the direction of the incoming
  * gradient; spec/dtriv.md §2, §4). At {@code S = 0} the gradient is {@code G_E} itself and no Fréchet
- * derivative is computed.
+ * derivative is computed. For a skew-symmetric {@code S} whose gradient is wanted, the forward keeps its evaluation
+ * (MatrixExp.Trace: even powers, Padé factors, LU, values; handed back to the pool when the tape releases the
+ * operation) and the backward computes {@code L(Sᵀ, G_E) = L(−S, G_E)} from it.
  */
 public final class ExpmFunction extends Function.Single {
     static {

@@ -12,6 +12,8 @@
  * </ul>
  *
  * <p>Kernel: {@code B = base · exp(S)}, applied as the row-vector product {@code h · B}; gradient chain
- * {@code G_E = baseᵀ G_B}, {@code G_S = L(−S, G_E)}, {@code G_P = triu(G_S − G_Sᵀ, 1)} (dtriv.md §2).
+ * {@code G_E = baseᵀ G_B}, {@code G_S = L(−S, G_E)}, {@code G_P = triu(G_S − G_Sᵀ, 1)} (dtriv.md §2). The autograd
+ * operation {@link org.momentumrnn4j.orthogonal.ExpmFunction} keeps the forward's evaluation of {@code exp(S)} (even
+ * powers, Padé factors, LU, values) for {@code L(−S, ·)}, which needs no evaluation of its own for a skew {@code S}.
  */
 package org.momentumrnn4j.orthogonal;
