@@ -140,31 +140,52 @@ final class LuSolver {
         return solve(y, true);
     }
 
+    /**
+     * Right-hand sides from this many columns on are solved in two column blocks on two threads (the triangular
+     * solves are OpenBLAS calls, which do run in parallel here, unlike libnd4j's oneDNN products: benchmarks/RESULTS.md,
+     * session 6). Tests lower it.
+     */
+    static volatile int splitMinColumns = 128;
+
+    private static java.util.concurrent.ExecutorService worker;                      // guarded by the class
+
+    private static synchronized java.util.concurrent.ExecutorService worker() {
+        if (worker == null) {
+            worker = java.util.concurrent.Executors.newSingleThreadExecutor(r -> {
+                Thread t = new Thread(r, "momentumrnn4j-lu");
+                t.setDaemon(true);
+                return t;
+            });
+        }
+        return worker;
+    }
+
+    private static final ThreadLocal<Boolean> ON_WORKER = ThreadLocal.withInitial(() -> false);
+
     private INDArray solve(INDArray y, boolean transposed) {
         int k = (int) y.columns();
         INDArray x = y.dup('c');                        // [n, k] 'c' = Yᵀ column-major [k, n], overwritten by Xᵀ
         if (transposed) {
             swapRows(x, k, true);                       // Yᵀ·Pᵀ = Yᵀ·P_0⋯P_{n−1}
         }
-        if (lu.dataType() == DataType.DOUBLE) {
-            DoublePointer a = (DoublePointer) lu.data().addressPointer();
-            DoublePointer b = (DoublePointer) x.data().addressPointer();
-            if (transposed) {
-                cblas_dtrsm(CblasColMajor, CblasRight, CblasLower, CblasTrans, CblasUnit, k, n, 1.0, a, n, b, k);
-                cblas_dtrsm(CblasColMajor, CblasRight, CblasUpper, CblasTrans, CblasNonUnit, k, n, 1.0, a, n, b, k);
-            } else {
-                cblas_dtrsm(CblasColMajor, CblasRight, CblasUpper, CblasNoTrans, CblasNonUnit, k, n, 1.0, a, n, b, k);
-                cblas_dtrsm(CblasColMajor, CblasRight, CblasLower, CblasNoTrans, CblasUnit, k, n, 1.0, a, n, b, k);
-            }
-        } else {
-            FloatPointer a = (FloatPointer) lu.data().addressPointer();
-            FloatPointer b = (FloatPointer) x.data().addressPointer();
-            if (transposed) {
-                cblas_strsm(CblasColMajor, CblasRight, CblasLower, CblasTrans, CblasUnit, k, n, 1f, a, n, b, k);
-                cblas_strsm(CblasColMajor, CblasRight, CblasUpper, CblasTrans, CblasNonUnit, k, n, 1f, a, n, b, k);
-            } else {
-                cblas_strsm(CblasColMajor, CblasRight, CblasUpper, CblasNoTrans, CblasNonUnit, k, n, 1f, a, n, b, k);
-                cblas_strsm(CblasColMajor, CblasRight, CblasLower, CblasNoTrans, CblasUnit, k, n, 1f, a, n, b, k);
+        int half = k >= Math.max(2, splitMinColumns) && Runtime.getRuntime().availableProcessors() > 1
+                && !ON_WORKER.get() ? k / 2 : k;
+        java.util.concurrent.Future<?> other = null;
+        if (half < k) {                                 // rows [half, k) of the column-major Yᵀ: the other columns of Y
+            other = worker().submit(() -> {
+                ON_WORKER.set(true);
+                triangularSolves(x, half, k, transposed);
+            });
+        }
+        triangularSolves(x, 0, half, transposed);
+        if (other != null) {
+            try {
+                other.get();
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new IllegalStateException("interrupted while solving", e);
+            } catch (java.util.concurrent.ExecutionException e) {
+                throw new IllegalStateException("triangular solve failed", e.getCause());
             }
         }
         Reference.reachabilityFence(lu);
@@ -173,6 +194,41 @@ final class LuSolver {
         }
         Reference.reachabilityFence(x);
         return x;
+    }
+
+    /**
+     * The two triangular solves on rows {@code [r0, r1)} of the column-major {@code Yᵀ} ({@code x}'s buffer, leading
+     * dimension k = x.columns()): the right-hand systems of those rows are independent of the others.
+     */
+    private void triangularSolves(INDArray x, int r0, int r1, boolean transposed) {
+        int k = (int) x.columns();
+        int m = r1 - r0;
+        if (m <= 0) {
+            return;
+        }
+        if (lu.dataType() == DataType.DOUBLE) {
+            DoublePointer a = (DoublePointer) lu.data().addressPointer();
+            DoublePointer b = new DoublePointer(x.data().addressPointer()).position(r0);
+            if (transposed) {
+                cblas_dtrsm(CblasColMajor, CblasRight, CblasLower, CblasTrans, CblasUnit, m, n, 1.0, a, n, b, k);
+                cblas_dtrsm(CblasColMajor, CblasRight, CblasUpper, CblasTrans, CblasNonUnit, m, n, 1.0, a, n, b, k);
+            } else {
+                cblas_dtrsm(CblasColMajor, CblasRight, CblasUpper, CblasNoTrans, CblasNonUnit, m, n, 1.0, a, n, b, k);
+                cblas_dtrsm(CblasColMajor, CblasRight, CblasLower, CblasNoTrans, CblasUnit, m, n, 1.0, a, n, b, k);
+            }
+        } else {
+            FloatPointer a = (FloatPointer) lu.data().addressPointer();
+            FloatPointer b = new FloatPointer(x.data().addressPointer()).position(r0);
+            if (transposed) {
+                cblas_strsm(CblasColMajor, CblasRight, CblasLower, CblasTrans, CblasUnit, m, n, 1f, a, n, b, k);
+                cblas_strsm(CblasColMajor, CblasRight, CblasUpper, CblasTrans, CblasNonUnit, m, n, 1f, a, n, b, k);
+            } else {
+                cblas_strsm(CblasColMajor, CblasRight, CblasUpper, CblasNoTrans, CblasNonUnit, m, n, 1f, a, n, b, k);
+                cblas_strsm(CblasColMajor, CblasRight, CblasLower, CblasNoTrans, CblasUnit, m, n, 1f, a, n, b, k);
+            }
+        }
+        Reference.reachabilityFence(lu);
+        Reference.reachabilityFence(x);
     }
 
     /** Swaps rows {@code i} and {@code piv_i} of the row-major {@code x} [n, k], for i ascending or descending. */

@@ -26,6 +26,26 @@ class LuSolverTest {
      */
     @Test
     void solvesRandomAndPermutedSystems() {
+        solveAll(Integer.MAX_VALUE);
+    }
+
+    /** The same systems with every right-hand side of at least two columns solved in two blocks on two threads. */
+    @Test
+    void solvesInTwoColumnBlocks() {
+        solveAll(2);
+    }
+
+    private static void solveAll(int splitMinColumns) {
+        int saved = LuSolver.splitMinColumns;
+        LuSolver.splitMinColumns = splitMinColumns;
+        try {
+            solveAllWithTheSplitSet();
+        } finally {
+            LuSolver.splitMinColumns = saved;
+        }
+    }
+
+    private static void solveAllWithTheSplitSet() {
         SplittableRandom rnd = new SplittableRandom(17);
         for (DataType dt : new DataType[] {DataType.DOUBLE, DataType.FLOAT}) {
             double u = dt == DataType.DOUBLE ? 0x1p-53 : 0x1p-24;
