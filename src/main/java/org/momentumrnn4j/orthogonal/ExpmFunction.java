@@ -42,6 +42,12 @@ public final class ExpmFunction extends Function.Single {
         return "expm";
     }
 
+    /** The gradient is always a new array (the Fréchet derivative, or a copy of {@code G_E} at {@code S = 0}). */
+    @Override
+    protected boolean freshGradients() {
+        return true;
+    }
+
     private ExpmAlgorithm algorithmFor(INDArray a) {
         return algorithm != null ? algorithm : MatrixExp.defaultFor(a.dataType());
     }
@@ -95,7 +101,7 @@ public final class ExpmFunction extends Function.Single {
         INDArray s = ctx.saved(0);
         Saved saved = ctx.state();
         if (saved.skew() ? saved.zero() : s.amaxNumber().doubleValue() == 0.0) {   // skew: known exactly
-            return new INDArray[] {g};
+            return new INDArray[] {g.dup('c')};                         // a new array, as freshGradients() says
         }
         if (saved.trace() != null) {
             return new INDArray[] {MatrixExp.frechetNegated(s, g, saved.trace())};
