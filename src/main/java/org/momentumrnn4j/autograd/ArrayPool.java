@@ -22,7 +22,7 @@ import org.nd4j.linalg.factory.Nd4j;
  * {@link Tensor#releaseGrad()}, and operations handing back their own temporaries.
  */
 public final class ArrayPool {
-    private static final int PER_SHAPE = 2;
+    static final int PER_SHAPE = 8;
     private static final long MAX_BYTES = 512L << 20;
 
     private static final Map<String, ArrayDeque<INDArray>> FREE = new LinkedHashMap<>(16, 0.75f, true);

@@ -7,6 +7,17 @@ import org.nd4j.linalg.factory.Nd4j;
 final class MatrixOps {
     private MatrixOps() {}
 
+    /**
+     * {@code op(a)·op(b)} into a new array from {@link ArrayPool} (the outputs and gradients of these functions are
+     * handed back by a freeing tape and {@link Tensor#releaseGrad()}, so a training step reuses them).
+     */
+    static INDArray product(INDArray a, INDArray b, boolean transA, boolean transB) {
+        long rows = transA ? a.size(1) : a.size(0);
+        long cols = transB ? b.size(0) : b.size(1);
+        INDArray out = ArrayPool.take(a.dataType(), rows, cols);
+        return Nd4j.gemm(a, b, out, transA, transB, 1.0, 0.0);
+    }
+
     /** {@code C = A · B} for {@code A [m, k]}, {@code B [k, n]}. dA = G·Bᵀ, dB = Aᵀ·G. */
     static final class MatMul extends Function.Single {
         @Override public String name() { return "matmul"; }
@@ -20,14 +31,14 @@ final class MatrixOps {
                         + Shapes.str(b) + " (need [m, k] x [k, n])");
             }
             ctx.save(a, b);
-            return Nd4j.gemm(a, b, false, false);
+            return product(a, b, false, false);
         }
         @Override protected INDArray[] backward1(Context ctx, INDArray g) {
             INDArray a = ctx.saved(0);
             INDArray b = ctx.saved(1);
             return new INDArray[] {
-                ctx.needsInputGrad(0) ? Nd4j.gemm(g, b, false, true) : null,
-                ctx.needsInputGrad(1) ? Nd4j.gemm(a, g, true, false) : null};
+                ctx.needsInputGrad(0) ? product(g, b, false, true) : null,
+                ctx.needsInputGrad(1) ? product(a, g, true, false) : null};
         }
     }
 
@@ -48,7 +59,7 @@ final class MatrixOps {
                 throw new IllegalArgumentException(name() + ": input " + Shapes.str(x) + " does not fit weight "
                         + Shapes.str(w) + " (need x [batch, in], W [out, in])");
             }
-            INDArray y = Nd4j.gemm(x, w, false, true);
+            INDArray y = product(x, w, false, true);
             if (hasBias) {
                 INDArray b = in[2];
                 if (b.rank() != 2 || b.size(0) != 1 || b.size(1) != w.size(0)) {
@@ -64,8 +75,8 @@ final class MatrixOps {
             INDArray x = ctx.saved(0);
             INDArray w = ctx.saved(1);
             INDArray[] r = new INDArray[hasBias ? 3 : 2];
-            r[0] = ctx.needsInputGrad(0) ? Nd4j.gemm(g, w, false, false) : null;
-            r[1] = ctx.needsInputGrad(1) ? Nd4j.gemm(g, x, true, false) : null;
+            r[0] = ctx.needsInputGrad(0) ? product(g, w, false, false) : null;
+            r[1] = ctx.needsInputGrad(1) ? product(g, x, true, false) : null;
             if (hasBias) {
                 r[2] = ctx.needsInputGrad(2) ? g.sum(true, 0) : null;
             }

@@ -67,8 +67,8 @@ class GradientOwnershipTest {
 
     @Test
     void secondFreshGradientIsAddedAndPooled() {
-        for (int i = 0; i < 2; i++) {
-            ArrayPool.take(DataType.DOUBLE, 1, 2);   // other tests may have filled this shape's slots (at most 2)
+        for (int i = 0; i < ArrayPool.PER_SHAPE; i++) {
+            ArrayPool.take(DataType.DOUBLE, 1, 2);   // other tests may have filled this shape's slots
         }
         Tensor x = Tensor.param(Nd4j.createFromArray(1.0, 2.0).reshape(1, 2));
         Twice f = new Twice(true);
