@@ -162,14 +162,16 @@ final class LuSolver {
 
     private static final ThreadLocal<Boolean> ON_WORKER = ThreadLocal.withInitial(() -> false);
 
+    /** Whether a second core exists (read once: in a container the JVM may consult cgroup files for it). */
+    private static final boolean MULTICORE = Runtime.getRuntime().availableProcessors() > 1;
+
     private INDArray solve(INDArray y, boolean transposed) {
         int k = (int) y.columns();
         INDArray x = y.dup('c');                        // [n, k] 'c' = Yᵀ column-major [k, n], overwritten by Xᵀ
         if (transposed) {
             swapRows(x, k, true);                       // Yᵀ·Pᵀ = Yᵀ·P_0⋯P_{n−1}
         }
-        int half = k >= Math.max(2, splitMinColumns) && Runtime.getRuntime().availableProcessors() > 1
-                && !ON_WORKER.get() ? k / 2 : k;
+        int half = k >= Math.max(2, splitMinColumns) && MULTICORE && !ON_WORKER.get() ? k / 2 : k;
         java.util.concurrent.Future<?> other = null;
         if (half < k) {                                 // rows [half, k) of the column-major Yᵀ: the other columns of Y
             other = worker().submit(() -> {
