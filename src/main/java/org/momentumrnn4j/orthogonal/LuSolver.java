@@ -141,9 +141,8 @@ final class LuSolver {
     }
 
     /**
-     * Right-hand sides from this many columns on are solved in two column blocks on two threads (the triangular
-     * solves are OpenBLAS calls, which do run in parallel here, unlike libnd4j's oneDNN products: benchmarks/RESULTS.md,
-     * session 6). Tests lower it.
+     * Right-hand sides from this many columns on are solved in two column blocks on two threads (n 256 float32:
+     * 359–468 vs 450–526 µs median; benchmarks/RESULTS.md, session 6). Tests lower it.
      */
     static volatile int splitMinColumns = 128;
 
