@@ -249,7 +249,7 @@ final class FusedSweep extends Function implements SliceSink {
         Saved sv = ctx.isRecording() ? new Saved() : null;
         double[][] vRows = null;                                             // per sample (scanFilter)
         if (scanFilter) {
-            vRows = new double[batch][gates];
+            vRows = HeapPool.takeRows(batch, gates);
             for (int b = 0; b < batch; b++) {
                 System.arraycopy(v, b * gates, vRows[b], 0, gates);
             }
@@ -297,8 +297,8 @@ final class FusedSweep extends Function implements SliceSink {
         // the recurrent loop
         INDArray hNd = NativeScratch.exact("step.h", type, batch, hidden);                 // [B, H]
         INDArray rNd = NativeScratch.exact("step.r", type, batch, gates);                  // [B, G]
-        double[] r = new double[bg];
-        double[] a = new double[bg];
+        double[] r = HeapPool.take(bg);                                        // written before read, every step
+        double[] a = HeapPool.take(bg);
         double[] rowG = new double[gates];
         double[] rowR = new double[gates];
         double[] rowP = new double[gates];
@@ -364,10 +364,12 @@ final class FusedSweep extends Function implements SliceSink {
             }
         }
         recurrent.close();
+        HeapPool.give(r, a);
         if (vRows != null) {
             for (int b = 0; b < batch; b++) {
                 System.arraycopy(vRows[b], 0, v, b * gates, gates);
             }
+            HeapPool.giveRows(vRows);
         }
 
         // outputs: Y [B, T, H] and the final slots
@@ -453,11 +455,11 @@ final class FusedSweep extends Function implements SliceSink {
         HeapTransfer.View dRView = HeapTransfer.view(dRNd);
         HeapTransfer.View dHView = HeapTransfer.view(dHNd);
         StepGemm back = StepGemm.forLoop(dRNd, sv.rec, dHNd, dtriv, steps);              // δr·U or δa·Bᵀ
-        double[] dhPrev = new double[bh];
-        double[] tc = new double[hidden];
-        double[][] gateScratch = new double[9][hidden];
-        double[] srRowA = new double[gates];
-        double[] srRowD = new double[gates];
+        double[] dhPrev = HeapPool.take(bh);                                    // scratch: written before read
+        double[] tc = HeapPool.take(hidden);
+        double[][] gateScratch = HeapPool.takeRows(9, hidden);
+        double[] srRowA = HeapPool.take(gates);
+        double[] srRowD = HeapPool.take(gates);
         // summed on the way, on rows at offset 0: δb_h, and with the Momentum / SR-B filter (whose adjoint also runs
         // here, step by step, its δg rows written straight to the native matrix of the input weight gradient's GEMM;
         // δa stays in work for the recurrent weight gradient) δb_x
@@ -469,7 +471,7 @@ final class FusedSweep extends Function implements SliceSink {
         HeapTransfer.View dGRows = scanFilter ? HeapTransfer.view(dGScan) : null;     // δg rows go straight there
         double[][] dvRows = null;
         if (scanFilter) {
-            dvRows = new double[batch][gates];
+            dvRows = HeapPool.takeRows(batch, gates);
             for (int b = 0; b < batch; b++) {
                 System.arraycopy(dv, b * gates, dvRows[b], 0, gates);
             }
@@ -553,10 +555,13 @@ final class FusedSweep extends Function implements SliceSink {
             }
         }
         back.close();
+        HeapPool.give(dhPrev, tc, srRowA, srRowD);
+        HeapPool.giveRows(gateScratch);
         if (dvRows != null) {
             for (int b = 0; b < batch; b++) {
                 System.arraycopy(dvRows[b], 0, dv, b * gates, gates);
             }
+            HeapPool.giveRows(dvRows);
         }
 
         HeapPool.give(dy);
@@ -654,6 +659,7 @@ final class FusedSweep extends Function implements SliceSink {
                 grads[o] = emit(backwardInto, o++, dm, 0, type, batch, gates);
             }
         }
+        HeapPool.give(dh, dc, dv, dm);                                              // copied out by emit
         grads[t0] = product(dG, sv.xt, true, false, type, gates, in);                      // δW = δGᵀ X  [G, F]
         if (dtriv) {
             grads[t0 + 1] = HeapTransfer.create(dbMod, 0, type, 1, hidden);
@@ -1005,7 +1011,14 @@ final class FusedSweep extends Function implements SliceSink {
         return HeapTransfer.create(sums, 0, type, 1, cols);
     }
 
+    /** The incoming gradient of a state in a pooled array (zeros when there is none). */
     private static double[] gradOrZero(INDArray g, int n) {
-        return g == null ? new double[n] : HeapTransfer.readAll(g);
+        double[] out = HeapPool.take(n);
+        if (g == null) {
+            java.util.Arrays.fill(out, 0, n, 0.0);
+        } else {
+            HeapTransfer.read(g, out, 0);
+        }
+        return out;
     }
 }

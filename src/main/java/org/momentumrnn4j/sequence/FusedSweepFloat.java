@@ -229,7 +229,7 @@ final class FusedSweepFloat extends Function implements SliceSink {
         Saved sv = ctx.isRecording() ? new Saved() : null;
         float[][] vRows = null;                                             // per sample (scanFilter)
         if (scanFilter) {
-            vRows = new float[batch][gates];
+            vRows = HeapPool.takeFloatRows(batch, gates);
             for (int b = 0; b < batch; b++) {
                 System.arraycopy(v, b * gates, vRows[b], 0, gates);
             }
@@ -277,8 +277,8 @@ final class FusedSweepFloat extends Function implements SliceSink {
         // the recurrent loop
         INDArray hNd = NativeScratch.exact("step.h", type, batch, hidden);                 // [B, H]
         INDArray rNd = NativeScratch.exact("step.r", type, batch, gates);                  // [B, G]
-        float[] r = new float[bg];
-        float[] a = new float[bg];
+        float[] r = HeapPool.takeFloat(bg);                                        // written before read, every step
+        float[] a = HeapPool.takeFloat(bg);
         float[] rowG = new float[gates];
         float[] rowR = new float[gates];
         float[] rowP = new float[gates];
@@ -344,10 +344,12 @@ final class FusedSweepFloat extends Function implements SliceSink {
             }
         }
         recurrent.close();
+        HeapPool.give(r, a);
         if (vRows != null) {
             for (int b = 0; b < batch; b++) {
                 System.arraycopy(vRows[b], 0, v, b * gates, gates);
             }
+            HeapPool.giveRows(vRows);
         }
 
         // outputs: Y [B, T, H] and the final slots
@@ -433,11 +435,11 @@ final class FusedSweepFloat extends Function implements SliceSink {
         HeapTransfer.View dRView = HeapTransfer.view(dRNd);
         HeapTransfer.View dHView = HeapTransfer.view(dHNd);
         StepGemm back = StepGemm.forLoop(dRNd, sv.rec, dHNd, dtriv, steps);              // δr·U or δa·Bᵀ
-        float[] dhPrev = new float[bh];
-        float[] tc = new float[hidden];
-        float[][] gateScratch = new float[9][hidden];
-        float[] srRowA = new float[gates];
-        float[] srRowD = new float[gates];
+        float[] dhPrev = HeapPool.takeFloat(bh);                                    // scratch: written before read
+        float[] tc = HeapPool.takeFloat(hidden);
+        float[][] gateScratch = HeapPool.takeFloatRows(9, hidden);
+        float[] srRowA = HeapPool.takeFloat(gates);
+        float[] srRowD = HeapPool.takeFloat(gates);
         // summed on the way, on rows at offset 0: δb_h, and with the Momentum / SR-B filter (whose adjoint also runs
         // here, step by step, its δg rows written straight to the native matrix of the input weight gradient's GEMM;
         // δa stays in work for the recurrent weight gradient) δb_x
@@ -449,7 +451,7 @@ final class FusedSweepFloat extends Function implements SliceSink {
         HeapTransfer.View dGRows = scanFilter ? HeapTransfer.view(dGScan) : null;     // δg rows go straight there
         float[][] dvRows = null;
         if (scanFilter) {
-            dvRows = new float[batch][gates];
+            dvRows = HeapPool.takeFloatRows(batch, gates);
             for (int b = 0; b < batch; b++) {
                 System.arraycopy(dv, b * gates, dvRows[b], 0, gates);
             }
@@ -533,10 +535,13 @@ final class FusedSweepFloat extends Function implements SliceSink {
             }
         }
         back.close();
+        HeapPool.give(dhPrev, tc, srRowA, srRowD);
+        HeapPool.giveRows(gateScratch);
         if (dvRows != null) {
             for (int b = 0; b < batch; b++) {
                 System.arraycopy(dvRows[b], 0, dv, b * gates, gates);
             }
+            HeapPool.giveRows(dvRows);
         }
 
         HeapPool.give(dy);
@@ -634,6 +639,7 @@ final class FusedSweepFloat extends Function implements SliceSink {
                 grads[o] = emit(backwardInto, o++, dm, 0, type, batch, gates);
             }
         }
+        HeapPool.give(dh, dc, dv, dm);                                              // copied out by emit
         grads[t0] = product(dG, sv.xt, true, false, type, gates, in);                      // δW = δGᵀ X  [G, F]
         if (dtriv) {
             grads[t0 + 1] = HeapTransfer.create(dbMod, 0, type, 1, hidden);
@@ -985,7 +991,14 @@ final class FusedSweepFloat extends Function implements SliceSink {
         return HeapTransfer.create(sums, 0, type, 1, cols);
     }
 
+    /** The incoming gradient of a state in a pooled array (zeros when there is none). */
     private static float[] gradOrZero(INDArray g, int n) {
-        return g == null ? new float[n] : HeapTransfer.readAllFloat(g);
+        float[] out = HeapPool.takeFloat(n);
+        if (g == null) {
+            java.util.Arrays.fill(out, 0, n, 0.0f);
+        } else {
+            HeapTransfer.read(g, out, 0);
+        }
+        return out;
     }
 }

@@ -11,21 +11,26 @@ import java.util.concurrent.atomic.AtomicInteger;
  * collect that much memory for every batch. Arrays are keyed by exact length (the same shapes recur every
  * batch); at most {@value #PER_LENGTH} are kept per length. The pool is shared by all threads: a batch slice's
  * forward takes its arrays on a worker thread ({@link BatchSplitSweep}) and the tape returns them from the thread
- * that releases it. Arrays from {@link #take} hold arbitrary values.
+ * that releases it. Arrays from {@link #take} hold arbitrary values. The per-sample row arrays of the scans
+ * ({@link #takeRows}, {@code [batch][gates]}) are pooled too, by their dimensions: a sweep's few hundred kB of
+ * small arrays were fresh heap every batch, and fresh heap costs a page fault per 4 kB until the young generation
+ * has been touched once (MomentumLSTM, shape A: 440 faults per forward + backward; benchmarks/RESULTS.md, session 7).
  */
 final class HeapPool {
     private static final int PER_LENGTH = 8;
     private static final Pool<double[]> DOUBLES = new Pool<>();
     private static final Pool<float[]> FLOATS = new Pool<>();
+    private static final Pool<double[][]> DOUBLE_ROWS = new Pool<>();
+    private static final Pool<float[][]> FLOAT_ROWS = new Pool<>();
 
     private HeapPool() {}
 
-    /** A bounded free list per length. */
+    /** A bounded free list per length (or per packed dimensions). */
     private static final class Pool<T> {
-        private final Map<Integer, ConcurrentLinkedDeque<T>> free = new ConcurrentHashMap<>();
-        private final Map<Integer, AtomicInteger> sizes = new ConcurrentHashMap<>();
+        private final Map<Long, ConcurrentLinkedDeque<T>> free = new ConcurrentHashMap<>();
+        private final Map<Long, AtomicInteger> sizes = new ConcurrentHashMap<>();
 
-        T poll(int n) {
+        T poll(long n) {
             ConcurrentLinkedDeque<T> q = free.get(n);
             T a = q == null ? null : q.pollFirst();
             if (a != null) {
@@ -34,7 +39,7 @@ final class HeapPool {
             return a;
         }
 
-        void offer(int n, T a) {
+        void offer(long n, T a) {
             AtomicInteger size = sizes.computeIfAbsent(n, k -> new AtomicInteger());
             if (size.incrementAndGet() <= PER_LENGTH) {
                 free.computeIfAbsent(n, k -> new ConcurrentLinkedDeque<>()).addFirst(a);
@@ -72,5 +77,35 @@ final class HeapPool {
                 DOUBLES.offer(a.length, a);
             }
         }
+    }
+
+    /** {@code rows} arrays of {@code cols} elements, contents undefined. */
+    static double[][] takeRows(int rows, int cols) {
+        double[][] a = DOUBLE_ROWS.poll(dims(rows, cols));
+        return a != null ? a : new double[rows][cols];
+    }
+
+    /** {@code rows} arrays of {@code cols} elements, contents undefined. */
+    static float[][] takeFloatRows(int rows, int cols) {
+        float[][] a = FLOAT_ROWS.poll(dims(rows, cols));
+        return a != null ? a : new float[rows][cols];
+    }
+
+    /** Returns row arrays from {@link #takeRows} for reuse ({@code null} is ignored). */
+    static void giveRows(double[][] a) {
+        if (a != null) {
+            DOUBLE_ROWS.offer(dims(a.length, a.length == 0 ? 0 : a[0].length), a);
+        }
+    }
+
+    /** Returns row arrays from {@link #takeFloatRows} for reuse ({@code null} is ignored). */
+    static void giveRows(float[][] a) {
+        if (a != null) {
+            FLOAT_ROWS.offer(dims(a.length, a.length == 0 ? 0 : a[0].length), a);
+        }
+    }
+
+    private static long dims(int rows, int cols) {
+        return ((long) rows << 32) | (cols & 0xffffffffL);
     }
 }

@@ -45,7 +45,9 @@ final class StepGemm implements AutoCloseable {
     private final Object pb;
     private final Object pc;
     private final OpContext context;
-    private final Mmul op;
+
+    private static final org.nd4j.nativeblas.NativeOps NATIVE = org.nd4j.nativeblas.NativeOpsHolder.getInstance().getDeviceNativeOps();
+    private static final long MATMUL_HASH = new Mmul().opHash();
 
     /**
      * Loops of at least this many products with a transposed {@code b} copy it transposed first on the oneDNN path
@@ -94,7 +96,6 @@ final class StepGemm implements AutoCloseable {
             pb = f ? new FloatPointer(b.data().addressPointer()) : new DoublePointer(b.data().addressPointer());
             pc = f ? new FloatPointer(c.data().addressPointer()) : new DoublePointer(c.data().addressPointer());
             context = null;
-            op = null;
         } else {
             pa = null;
             pb = null;
@@ -103,7 +104,6 @@ final class StepGemm implements AutoCloseable {
             context.setInputArrays(a, b);
             context.setOutputArrays(c);
             context.setIArguments(0, transB ? 1 : 0, 0);                  // transpose x, y, z
-            op = new Mmul();
         }
     }
 
@@ -140,10 +140,20 @@ final class StepGemm implements AutoCloseable {
         }
     }
 
-    /** Computes the product into {@code c}. */
+    /**
+     * Computes the product into {@code c}. The op context goes to libnd4j directly ({@code execCustomOp2}): the
+     * executioner's wrapper adds nothing this loop needs, but allocates about 1 kB of Java objects per call (a fifth
+     * of a MomentumLSTM sweep's heap allocation at shape A, which costs page faults while the young generation
+     * grows; benchmarks/RESULTS.md, session 7).
+     */
     void run() {
         if (strategy == Strategy.OP_CONTEXT) {
-            Nd4j.getExecutioner().exec(op, context);
+            int status = NATIVE.execCustomOp2(null, MATMUL_HASH, context.contextPointer());
+            if (status != 0 || NATIVE.lastErrorCode() != 0) {
+                throw new IllegalStateException("libnd4j matmul failed with status " + status + " ("
+                        + NATIVE.lastErrorMessage() + ") for [" + m + ", " + k + "] x " + (transB ? "transposed " : "")
+                        + java.util.Arrays.toString(b.shape()) + " into [" + m + ", " + n + "]");
+            }
             return;
         }
         int tb = transB ? org.bytedeco.openblas.global.openblas.CblasTrans : org.bytedeco.openblas.global.openblas.CblasNoTrans;

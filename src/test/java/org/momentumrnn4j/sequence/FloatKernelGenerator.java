@@ -95,6 +95,7 @@ public final class FloatKernelGenerator {
                 .replace("\"fused_sweep\"", "\"fused_sweep_float\"")
                 .replaceAll("\\bdouble\\b", "float")
                 .replace("HeapPool.take(", "HeapPool.takeFloat(")
+                .replace("HeapPool.takeRows(", "HeapPool.takeFloatRows(")
                 .replace("HeapTransfer.readAll(", "HeapTransfer.readAllFloat(")
                 .replace("Math.sqrt(", "(float) Math.sqrt(");
         Matcher m = LITERAL.matcher(s);
