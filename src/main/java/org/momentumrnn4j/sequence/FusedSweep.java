@@ -249,7 +249,7 @@ final class FusedSweep extends Function implements SliceSink {
         Saved sv = ctx.isRecording() ? new Saved() : null;
         double[][] vRows = null;                                             // per sample (scanFilter)
         if (scanFilter) {
-            vRows = HeapPool.takeRows(batch, gates);
+            vRows = new double[batch][gates];       // fresh, not pooled: pooled rows measured slower (RESULTS.md, session 7)
             for (int b = 0; b < batch; b++) {
                 System.arraycopy(v, b * gates, vRows[b], 0, gates);
             }
@@ -297,8 +297,8 @@ final class FusedSweep extends Function implements SliceSink {
         // the recurrent loop
         INDArray hNd = NativeScratch.exact("step.h", type, batch, hidden);                 // [B, H]
         INDArray rNd = NativeScratch.exact("step.r", type, batch, gates);                  // [B, G]
-        double[] r = HeapPool.take(bg);                                        // written before read, every step
-        double[] a = HeapPool.take(bg);
+        double[] r = new double[bg];
+        double[] a = new double[bg];
         double[] rowG = new double[gates];
         double[] rowR = new double[gates];
         double[] rowP = new double[gates];
@@ -364,12 +364,10 @@ final class FusedSweep extends Function implements SliceSink {
             }
         }
         recurrent.close();
-        HeapPool.give(r, a);
         if (vRows != null) {
             for (int b = 0; b < batch; b++) {
                 System.arraycopy(vRows[b], 0, v, b * gates, gates);
             }
-            HeapPool.giveRows(vRows);
         }
 
         // outputs: Y [B, T, H] and the final slots
@@ -471,7 +469,7 @@ final class FusedSweep extends Function implements SliceSink {
         HeapTransfer.View dGRows = scanFilter ? HeapTransfer.view(dGScan) : null;     // δg rows go straight there
         double[][] dvRows = null;
         if (scanFilter) {
-            dvRows = HeapPool.takeRows(batch, gates);
+            dvRows = new double[batch][gates];
             for (int b = 0; b < batch; b++) {
                 System.arraycopy(dv, b * gates, dvRows[b], 0, gates);
             }
@@ -561,7 +559,6 @@ final class FusedSweep extends Function implements SliceSink {
             for (int b = 0; b < batch; b++) {
                 System.arraycopy(dvRows[b], 0, dv, b * gates, gates);
             }
-            HeapPool.giveRows(dvRows);
         }
 
         HeapPool.give(dy);

@@ -229,7 +229,7 @@ final class FusedSweepFloat extends Function implements SliceSink {
         Saved sv = ctx.isRecording() ? new Saved() : null;
         float[][] vRows = null;                                             // per sample (scanFilter)
         if (scanFilter) {
-            vRows = HeapPool.takeFloatRows(batch, gates);
+            vRows = new float[batch][gates];       // fresh, not pooled: pooled rows measured slower (RESULTS.md, session 7)
             for (int b = 0; b < batch; b++) {
                 System.arraycopy(v, b * gates, vRows[b], 0, gates);
             }
@@ -277,8 +277,8 @@ final class FusedSweepFloat extends Function implements SliceSink {
         // the recurrent loop
         INDArray hNd = NativeScratch.exact("step.h", type, batch, hidden);                 // [B, H]
         INDArray rNd = NativeScratch.exact("step.r", type, batch, gates);                  // [B, G]
-        float[] r = HeapPool.takeFloat(bg);                                        // written before read, every step
-        float[] a = HeapPool.takeFloat(bg);
+        float[] r = new float[bg];
+        float[] a = new float[bg];
         float[] rowG = new float[gates];
         float[] rowR = new float[gates];
         float[] rowP = new float[gates];
@@ -344,12 +344,10 @@ final class FusedSweepFloat extends Function implements SliceSink {
             }
         }
         recurrent.close();
-        HeapPool.give(r, a);
         if (vRows != null) {
             for (int b = 0; b < batch; b++) {
                 System.arraycopy(vRows[b], 0, v, b * gates, gates);
             }
-            HeapPool.giveRows(vRows);
         }
 
         // outputs: Y [B, T, H] and the final slots
@@ -451,7 +449,7 @@ final class FusedSweepFloat extends Function implements SliceSink {
         HeapTransfer.View dGRows = scanFilter ? HeapTransfer.view(dGScan) : null;     // δg rows go straight there
         float[][] dvRows = null;
         if (scanFilter) {
-            dvRows = HeapPool.takeFloatRows(batch, gates);
+            dvRows = new float[batch][gates];
             for (int b = 0; b < batch; b++) {
                 System.arraycopy(dv, b * gates, dvRows[b], 0, gates);
             }
@@ -541,7 +539,6 @@ final class FusedSweepFloat extends Function implements SliceSink {
             for (int b = 0; b < batch; b++) {
                 System.arraycopy(dvRows[b], 0, dv, b * gates, gates);
             }
-            HeapPool.giveRows(dvRows);
         }
 
         HeapPool.give(dy);
