@@ -249,7 +249,7 @@ final class FusedSweep extends Function implements SliceSink {
         Saved sv = ctx.isRecording() ? new Saved() : null;
         double[][] vRows = null;                                             // per sample (scanFilter)
         if (scanFilter) {
-            vRows = new double[batch][gates];       // fresh, not pooled: pooled rows measured slower (RESULTS.md, session 7)
+            vRows = new double[batch][gates];       // fresh: pooled rows measured slower (RESULTS.md, session 7)
             for (int b = 0; b < batch; b++) {
                 System.arraycopy(v, b * gates, vRows[b], 0, gates);
             }

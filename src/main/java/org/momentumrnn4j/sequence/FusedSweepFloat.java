@@ -229,7 +229,7 @@ final class FusedSweepFloat extends Function implements SliceSink {
         Saved sv = ctx.isRecording() ? new Saved() : null;
         float[][] vRows = null;                                             // per sample (scanFilter)
         if (scanFilter) {
-            vRows = new float[batch][gates];       // fresh, not pooled: pooled rows measured slower (RESULTS.md, session 7)
+            vRows = new float[batch][gates];       // fresh: pooled rows measured slower (RESULTS.md, session 7)
             for (int b = 0; b < batch; b++) {
                 System.arraycopy(v, b * gates, vRows[b], 0, gates);
             }

@@ -11,10 +11,10 @@ import java.util.concurrent.atomic.AtomicInteger;
  * collect that much memory for every batch. Arrays are keyed by exact length (the same shapes recur every
  * batch); at most {@value #PER_LENGTH} are kept per length. The pool is shared by all threads: a batch slice's
  * forward takes its arrays on a worker thread ({@link BatchSplitSweep}) and the tape returns them from the thread
- * that releases it. Arrays from {@link #take} hold arbitrary values. The per-sample row arrays of the scans
- * ({@link #takeRows}, {@code [batch][gates]}) are pooled too, by their dimensions: a sweep's few hundred kB of
- * small arrays were fresh heap every batch, and fresh heap costs a page fault per 4 kB until the young generation
- * has been touched once (MomentumLSTM, shape A: 440 faults per forward + backward; benchmarks/RESULTS.md, session 7).
+ * that releases it. Arrays from {@link #take} hold arbitrary values. Some small per-sweep arrays come from here
+ * too (state gradients, the backward's scratch; row arrays by their dimensions through {@link #takeRows}): fresh heap
+ * costs a page fault per 4 kB until the young generation has been touched once (benchmarks/RESULTS.md, session 7).
+ * The forward's step buffers and the scans' per-sample rows stay fresh per sweep: pooled ones measured slower.
  */
 final class HeapPool {
     private static final int PER_LENGTH = 8;
