@@ -4,6 +4,7 @@ import org.momentumrnn4j.autograd.Context;
 import org.momentumrnn4j.autograd.Function;
 import org.momentumrnn4j.autograd.OpRegistry;
 import org.momentumrnn4j.autograd.Tensor;
+import org.momentumrnn4j.runtime.HelperThread;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 
@@ -70,6 +71,7 @@ public final class ExpmFunction extends Function.Single {
     protected INDArray forward1(Context ctx, INDArray[] in) {
         INDArray s = in[0];
         ctx.save(s);
+        HelperThread.wake();                                        // the exponential's products split over two threads
         boolean skew = s.rank() == 2 && s.rows() == s.columns()
                 && (s.dataType() == DataType.FLOAT || s.dataType() == DataType.DOUBLE);
         double[] v = skew ? MatrixExp.readDouble(s) : null;

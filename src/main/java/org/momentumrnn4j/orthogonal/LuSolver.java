@@ -22,6 +22,7 @@ import java.nio.FloatBuffer;
 import org.bytedeco.javacpp.DoublePointer;
 import org.bytedeco.javacpp.FloatPointer;
 import org.bytedeco.javacpp.IntPointer;
+import org.momentumrnn4j.runtime.HelperThread;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
@@ -141,28 +142,11 @@ final class LuSolver {
     }
 
     /**
-     * Right-hand sides from this many columns on are solved in two column blocks on two threads (n 256 float32:
-     * 359–468 vs 450–526 µs median; benchmarks/RESULTS.md, session 6). Tests lower it.
+     * Right-hand sides from this many columns on are solved in two column blocks, the second on the
+     * {@link HelperThread} (n 256 float32: 359–468 vs 450–526 µs median with a pool thread; benchmarks/RESULTS.md,
+     * session 6). Tests lower it.
      */
     static volatile int splitMinColumns = 128;
-
-    private static java.util.concurrent.ExecutorService worker;                      // guarded by the class
-
-    private static synchronized java.util.concurrent.ExecutorService worker() {
-        if (worker == null) {
-            worker = java.util.concurrent.Executors.newSingleThreadExecutor(r -> {
-                Thread t = new Thread(r, "momentumrnn4j-lu");
-                t.setDaemon(true);
-                return t;
-            });
-        }
-        return worker;
-    }
-
-    private static final ThreadLocal<Boolean> ON_WORKER = ThreadLocal.withInitial(() -> false);
-
-    /** Whether a second core exists (read once: in a container the JVM may consult cgroup files for it). */
-    private static final boolean MULTICORE = Runtime.getRuntime().availableProcessors() > 1;
 
     private INDArray solve(INDArray y, boolean transposed) {
         int k = (int) y.columns();
@@ -170,24 +154,11 @@ final class LuSolver {
         if (transposed) {
             swapRows(x, k, true);                       // Yᵀ·Pᵀ = Yᵀ·P_0⋯P_{n−1}
         }
-        int half = k >= Math.max(2, splitMinColumns) && MULTICORE && !ON_WORKER.get() ? k / 2 : k;
-        java.util.concurrent.Future<?> other = null;
+        int half = k >= Math.max(2, splitMinColumns) ? k / 2 : k;
         if (half < k) {                                 // rows [half, k) of the column-major Yᵀ: the other columns of Y
-            other = worker().submit(() -> {
-                ON_WORKER.set(true);
-                triangularSolves(x, half, k, transposed);
-            });
-        }
-        triangularSolves(x, 0, half, transposed);
-        if (other != null) {
-            try {
-                other.get();
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                throw new IllegalStateException("interrupted while solving", e);
-            } catch (java.util.concurrent.ExecutionException e) {
-                throw new IllegalStateException("triangular solve failed", e.getCause());
-            }
+            HelperThread.run(() -> triangularSolves(x, 0, half, transposed), () -> triangularSolves(x, half, k, transposed));
+        } else {
+            triangularSolves(x, 0, k, transposed);
         }
         Reference.reachabilityFence(lu);
         if (!transposed) {

@@ -4,6 +4,8 @@ import java.math.BigInteger;
 import java.util.Arrays;
 import java.util.Objects;
 import org.momentumrnn4j.autograd.ArrayPool;
+import org.momentumrnn4j.runtime.Gemm;
+import org.momentumrnn4j.runtime.HelperThread;
 
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.memory.MemoryWorkspace;
@@ -350,10 +352,13 @@ public final class MatrixExp {
         if (a.rows() == 1) {
             return new Traced(Nd4j.create(a.dataType(), 1, 1).assign(Math.exp(a.getDouble(0, 0))), null);
         }
+        HelperThread.wake();                                              // its products split over two threads (Gemm)
         try (MemoryWorkspace ws = Nd4j.getWorkspaceManager().getAndActivateWorkspace(WORKSPACE, WORKSPACE_VALUE)) {
             Trace[] trace = {null};
             INDArray[] out = evaluateIn(a, null, alg, trace);
             return new Traced(out[0].detach(), trace[0]);
+        } finally {
+            HelperThread.rest();                                          // no more products for a while
         }
     }
 
@@ -424,6 +429,7 @@ public final class MatrixExp {
         if (a.rows() == 1) {
             return Nd4j.create(a.dataType(), 1, 1).assign(Math.exp(-a.getDouble(0, 0)) * e.getDouble(0, 0));
         }
+        HelperThread.wake();
         try (MemoryWorkspace ws = Nd4j.getWorkspaceManager().getAndActivateWorkspace(WORKSPACE, WORKSPACE_FRECHET)) {
             int m = trace.m;
             int s = trace.s;
@@ -444,18 +450,20 @@ public final class MatrixExp {
             INDArray r0 = trace.r(0);
             INDArray rhs = duv[1].add(duv[0]);                               // DP = DV + DU
             INDArray dq = duv[1].sub(duv[0]);                                // DQ = DV − DU
-            Nd4j.gemm(dq, r0, rhs, false, true, -1.0, 1.0);                  // DP − DQ R, R = R_0ᵀ
+            Gemm.gemm(dq, r0, rhs, false, true, -1.0, 1.0);                  // DP − DQ R, R = R_0ᵀ
             INDArray dr = lu.solveTransposed(rhs);                           // DR = Q'⁻¹ (DP − DQ R), Q' = Qᵀ
             INDArray drNext = s > 0 ? Nd4j.create(dr.dataType(), dr.rows(), dr.columns()) : null;
             for (int i = 0; i < s; i++) {                                    // DR ← R_iᵀ DR + DR R_iᵀ
                 INDArray ri = i == 0 ? r0 : trace.r(i);
-                Nd4j.gemm(ri, dr, drNext, true, false, 1.0, 0.0);
-                Nd4j.gemm(dr, ri, drNext, false, true, 1.0, 1.0);
+                Gemm.gemm(ri, dr, drNext, true, false, 1.0, 0.0);
+                Gemm.gemm(dr, ri, drNext, false, true, 1.0, 1.0);
                 INDArray t = dr;
                 dr = drNext;
                 drNext = t;
             }
             return dr.detach();
+        } finally {
+            HelperThread.rest();
         }
     }
 
@@ -468,9 +476,12 @@ public final class MatrixExp {
      */
     private static Evaluation evaluate(INDArray aIn, INDArray eIn, ExpmAlgorithm alg) {
         String id = eIn == null ? WORKSPACE_VALUE : WORKSPACE_FRECHET;
+        HelperThread.wake();
         try (MemoryWorkspace ws = Nd4j.getWorkspaceManager().getAndActivateWorkspace(WORKSPACE, id)) {
             INDArray[] out = evaluateIn(aIn, eIn, alg, null);
             return eIn == null ? new Evaluation(out[0].detach(), null) : new Evaluation(null, out[1].detach());
+        } finally {
+            HelperThread.rest();
         }
     }
 
@@ -482,7 +493,7 @@ public final class MatrixExp {
      * evaluation.
      */
     private static INDArray[] evaluateIn(INDArray aIn, INDArray eIn, ExpmAlgorithm alg, Trace[] traceOut) {
-        INDArray a = cOrdered(aIn);
+        INDArray a = aIn.dup('c');       // in the workspace: the same address every call, so Gemm's prepared products apply
         Powers h = new Powers(a, alg);
         Plan plan = choose(h, alg);
         int m = plan.m;
@@ -508,7 +519,7 @@ public final class MatrixExp {
         if (duv != null) {
             INDArray rhs = duv[1].add(duv[0]);                             // DP = DV + DU
             INDArray dq = duv[1].sub(duv[0]);                              // DQ = DV − DU
-            Nd4j.gemm(dq, r, rhs, false, false, -1.0, 1.0);                // DP − DQ R
+            Gemm.gemm(dq, r, rhs, false, false, -1.0, 1.0);                // DP − DQ R
             dr = lu.solve(rhs);                                            // DR = Q⁻¹ (DP − DQ R)
         }
         INDArray store = null;
@@ -538,10 +549,10 @@ public final class MatrixExp {
                 if (store != null && i > 0) {
                     store.slice(powers + factors + 1 + i).assign(r);          // R_i
                 }
-                Nd4j.gemm(r, r, rNext, false, false, 1.0, 0.0);
+                Gemm.gemm(r, r, rNext, false, false, 1.0, 0.0);
                 if (dr != null) {
-                    Nd4j.gemm(r, dr, drNext, false, false, 1.0, 0.0);
-                    Nd4j.gemm(dr, r, drNext, false, false, 1.0, 1.0);
+                    Gemm.gemm(r, dr, drNext, false, false, 1.0, 0.0);
+                    Gemm.gemm(dr, r, drNext, false, false, 1.0, 1.0);
                     INDArray t = dr;
                     dr = drNext;
                     drNext = t;
@@ -598,9 +609,9 @@ public final class MatrixExp {
         INDArray z1 = comb3(b[12], x6, b[10], x4, b[8], x2);          // b12 X6 + b10 X4 + b8 X2
         INDArray z2 = lincomb(new double[] {b[0], b[2], b[4], b[6]}, xe); // b6 X6 + b4 X4 + b2 X2 + b0 I
         INDArray w = w2.dup();
-        Nd4j.gemm(x6, w1, w, false, false, 1.0, 1.0);                  // W = X6 W1 + W2
+        Gemm.gemm(x6, w1, w, false, false, 1.0, 1.0);                  // W = X6 W1 + W2
         INDArray v = z2.dup();
-        Nd4j.gemm(x6, z1, v, false, false, 1.0, 1.0);                  // V = X6 Z1 + Z2
+        Gemm.gemm(x6, z1, v, false, false, 1.0, 1.0);                  // V = X6 Z1 + Z2
         return new Parts(w, mm(x[0], w), v, w1, z1);                   // U = X W
     }
 
@@ -641,12 +652,12 @@ public final class MatrixExp {
         INDArray dz1 = comb3(b[12], d6, b[10], d4, b[8], d2);
         INDArray dz2 = comb3(b[6], d6, b[4], d4, b[2], d2);
         INDArray dw = dw2;
-        Nd4j.gemm(x6, dw1, dw, false, false, 1.0, 1.0);             // DW = X6 DW1 + D6 W1 + DW2
-        Nd4j.gemm(d6, parts.w1, dw, false, false, 1.0, 1.0);
+        Gemm.gemm(x6, dw1, dw, false, false, 1.0, 1.0);             // DW = X6 DW1 + D6 W1 + DW2
+        Gemm.gemm(d6, parts.w1, dw, false, false, 1.0, 1.0);
         INDArray du = mm2(x[0], dw, d, parts.w);                    // DU = X DW + D W
         INDArray dv = dz2;
-        Nd4j.gemm(x6, dz1, dv, false, false, 1.0, 1.0);             // DV = X6 DZ1 + D6 Z1 + DZ2
-        Nd4j.gemm(d6, parts.z1, dv, false, false, 1.0, 1.0);
+        Gemm.gemm(x6, dz1, dv, false, false, 1.0, 1.0);             // DV = X6 DZ1 + D6 Z1 + DZ2
+        Gemm.gemm(d6, parts.z1, dv, false, false, 1.0, 1.0);
         return new INDArray[] {du, dv};
     }
 
@@ -863,14 +874,14 @@ public final class MatrixExp {
     /** {@code A B} into a new [n, n] array. */
     private static INDArray mm(INDArray a, INDArray b) {
         INDArray out = Nd4j.create(a.dataType(), a.rows(), b.columns());
-        Nd4j.gemm(a, b, out, false, false, 1.0, 0.0);
+        Gemm.gemm(a, b, out, false, false, 1.0, 0.0);
         return out;
     }
 
     /** {@code A B + C D} into a new array. */
     private static INDArray mm2(INDArray a, INDArray b, INDArray c, INDArray d) {
         INDArray out = mm(a, b);
-        Nd4j.gemm(c, d, out, false, false, 1.0, 1.0);
+        Gemm.gemm(c, d, out, false, false, 1.0, 1.0);
         return out;
     }
 
