@@ -107,20 +107,30 @@ final class Args {
     /** Whether every element is finite: a scan of the buffer for dense arrays, one ND4J reduction otherwise. */
     private static boolean allFinite(INDArray x) {
         boolean dense = !x.isView() && x.offset() == 0 && x.length() == x.data().length();
-        if (dense && x.dataType() == DataType.FLOAT) {
+        if (dense && x.dataType() == DataType.FLOAT) {                    // bulk reads of 4096 elements
             java.nio.FloatBuffer b = x.data().asNio().order(java.nio.ByteOrder.nativeOrder()).asFloatBuffer();
-            for (int i = 0, n = (int) x.length(); i < n; i++) {
-                if (!Float.isFinite(b.get(i))) {
-                    return false;
+            float[] chunk = new float[4096];
+            for (int at = 0, n = (int) x.length(); at < n; at += chunk.length) {
+                int len = Math.min(chunk.length, n - at);
+                b.get(at, chunk, 0, len);
+                for (int i = 0; i < len; i++) {
+                    if (!Float.isFinite(chunk[i])) {
+                        return false;
+                    }
                 }
             }
             return true;
         }
         if (dense && x.dataType() == DataType.DOUBLE) {
             java.nio.DoubleBuffer b = x.data().asNio().order(java.nio.ByteOrder.nativeOrder()).asDoubleBuffer();
-            for (int i = 0, n = (int) x.length(); i < n; i++) {
-                if (!Double.isFinite(b.get(i))) {
-                    return false;
+            double[] chunk = new double[4096];
+            for (int at = 0, n = (int) x.length(); at < n; at += chunk.length) {
+                int len = Math.min(chunk.length, n - at);
+                b.get(at, chunk, 0, len);
+                for (int i = 0; i < len; i++) {
+                    if (!Double.isFinite(chunk[i])) {
+                        return false;
+                    }
                 }
             }
             return true;

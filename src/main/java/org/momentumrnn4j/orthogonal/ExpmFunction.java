@@ -74,7 +74,7 @@ public final class ExpmFunction extends Function.Single {
         HelperThread.wake();                                        // the exponential's products split over two threads
         boolean skew = s.rank() == 2 && s.rows() == s.columns()
                 && (s.dataType() == DataType.FLOAT || s.dataType() == DataType.DOUBLE);
-        double[] v = skew ? MatrixExp.readDouble(s) : null;
+        double[] v = skew ? Scratch.readDouble(s, Scratch.CHECK) : null;
         int n = skew ? (int) s.rows() : 0;
         boolean zero = true;
         for (int ib = 0; ib < n && skew; ib += SkewFunction.TILE) {     // tiles: the transposed reads stay cached

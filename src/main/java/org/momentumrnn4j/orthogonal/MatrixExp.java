@@ -725,8 +725,8 @@ public final class MatrixExp {
          */
         double absPowerNorm(int p, int s) {
             if (absA == null) {
-                absA = readDouble(a);
-                for (int i = 0; i < absA.length; i++) {
+                absA = Scratch.readDouble(a, Scratch.ABS);
+                for (int i = 0; i < n * n; i++) {
                     absA[i] = Math.abs(absA[i]);
                 }
                 chain.add(ones((int) n));

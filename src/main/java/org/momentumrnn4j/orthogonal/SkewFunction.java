@@ -13,7 +13,8 @@ import org.nd4j.linalg.api.ndarray.INDArray;
 /**
  * {@code S = triu(P, 1) − triu(P, 1)ᵀ} as one autograd operation (dtriv.md §1), with the gradient
  * {@code G_P = triu(G_S − G_Sᵀ, 1)} (§2 step 3): the values of the composition mask-multiply, transpose and
- * subtract, in one pass over a heap copy and one new array each way, instead of five native temporaries.
+ * subtract, in one pass over a heap copy (reused per thread: {@link Scratch}) and one new array each way, instead of
+ * five native temporaries.
  */
 public final class SkewFunction extends Function.Single {
     static {
@@ -35,15 +36,23 @@ public final class SkewFunction extends Function.Single {
         return true;
     }
 
-    /** Tile edge of the loops that read or write a transposed element: both tiles stay in the L1 cache. */
-    static final int TILE = 32;
+    /**
+     * Tile edge of the loops that read or write a transposed element. Small, because the rows of a power-of-two n are
+     * a power of two apart: at n = 256 in double (2 kB rows) the lines of one tile column fall into only two of the
+     * L1 cache's 64 sets, and 32-row tiles overflowed their 12 ways on every column (skew map forward + backward at
+     * n = 256: about 450 µs with 32, see benchmarks/RESULTS.md session 8).
+     */
+    static final int TILE = 8;
 
     @Override
     protected INDArray forward1(Context ctx, INDArray[] in) {
         INDArray p = Args.requireSquare("p", in[0]);
         int n = (int) p.rows();
-        double[] v = MatrixExp.readDouble(p);
-        double[] s = new double[n * n];
+        double[] v = Scratch.readDouble(p, Scratch.SKEW_IN);
+        double[] s = Scratch.doubles(Scratch.SKEW_OUT, n * n);
+        for (int i = 0; i < n; i++) {
+            s[i * n + i] = 0.0;
+        }
         for (int ib = 0; ib < n; ib += TILE) {
             for (int jb = ib; jb < n; jb += TILE) {
                 for (int i = ib; i < Math.min(ib + TILE, n); i++) {
@@ -61,8 +70,11 @@ public final class SkewFunction extends Function.Single {
     @Override
     protected INDArray[] backward1(Context ctx, INDArray g) {
         int n = (int) g.rows();
-        double[] v = MatrixExp.readDouble(g);
-        double[] gp = new double[n * n];
+        double[] v = Scratch.readDouble(g, Scratch.SKEW_IN);
+        double[] gp = Scratch.doubles(Scratch.SKEW_OUT, n * n);
+        for (int i = 0; i < n; i++) {
+            java.util.Arrays.fill(gp, i * n, i * n + i + 1, 0.0);          // diagonal and lower triangle
+        }
         for (int ib = 0; ib < n; ib += TILE) {
             for (int jb = ib; jb < n; jb += TILE) {
                 for (int i = ib; i < Math.min(ib + TILE, n); i++) {

@@ -26,6 +26,8 @@ import java.util.concurrent.locks.LockSupport;
 public final class HelperThread {
     /** How long the helper polls for the next task after finishing one. */
     static final long SPIN_MICROS = 1000;
+    /** The idle helper yields its core once every this many polls. */
+    static final int YIELD_EVERY = 16;
 
     private static final boolean ENABLED = decideEnabled();
     private static final AtomicBoolean BUSY = new AtomicBoolean();
@@ -156,13 +158,21 @@ public final class HelperThread {
             this.body = body;
         }
 
+        /**
+         * Waits for the helper to finish: polls, then yields the core (the helper may be waiting for it: with more
+         * runnable threads than cores, a thread that only polls keeps the one it waits for off the core for a whole
+         * scheduler time slice), then parks in short naps.
+         */
         Throwable await() {
             int spins = 0;
             while (!finished) {
-                if (++spins < 1 << 20) {
+                spins++;
+                if (spins < 256) {
                     Thread.onSpinWait();
+                } else if (spins < 1 << 16) {
+                    Thread.yield();
                 } else {
-                    LockSupport.parkNanos(20_000);                             // the helper was descheduled
+                    LockSupport.parkNanos(50_000);
                 }
             }
             return failure;
@@ -194,15 +204,22 @@ public final class HelperThread {
             return pending.compareAndSet(t, null);
         }
 
+        /**
+         * Polls for tasks; between polls it yields the core every {@value #YIELD_EVERY} polls, so that a thread
+         * sharing this core (the caller, when other work occupies the second core) is not kept off it.
+         */
         @Override
         public void run() {
             long idleSince = System.nanoTime();
+            int polls = 0;
             while (true) {
                 Task t = pending.get();
                 if (t == null || !pending.compareAndSet(t, null)) {
                     if (rest || System.nanoTime() - idleSince > SPIN_MICROS * 1_000) {
                         LockSupport.park(this);                                  // submit unparks; spurious returns loop
                         idleSince = System.nanoTime();
+                    } else if (++polls % YIELD_EVERY == 0) {
+                        Thread.yield();
                     } else {
                         Thread.onSpinWait();
                     }
