@@ -1,5 +1,8 @@
 package org.momentumrnn4j.autograd;
 
+import org.momentumrnn4j.runtime.Gemm;
+import org.momentumrnn4j.runtime.HelperThread;
+import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
 
@@ -9,12 +12,20 @@ final class MatrixOps {
 
     /**
      * {@code op(a)·op(b)} into a new array from {@link ArrayPool} (the outputs and gradients of these functions are
-     * handed back by a freeing tape and {@link Tensor#releaseGrad()}, so a training step reuses them).
+     * handed back by a freeing tape and {@link Tensor#releaseGrad()}, so a training step reuses them). FLOAT and DOUBLE
+     * products go through {@link Gemm} (prepared contexts: the pool hands out the same buffers every step; large
+     * products split over the helper thread, which is told to rest afterwards).
      */
     static INDArray product(INDArray a, INDArray b, boolean transA, boolean transB) {
         long rows = transA ? a.size(1) : a.size(0);
         long cols = transB ? b.size(0) : b.size(1);
         INDArray out = ArrayPool.take(a.dataType(), rows, cols);
+        DataType t = a.dataType();
+        if ((t == DataType.FLOAT || t == DataType.DOUBLE) && b.dataType() == t && a.rank() == 2 && b.rank() == 2) {
+            Gemm.gemm(a, b, out, transA, transB, 1.0, 0.0);
+            HelperThread.rest();
+            return out;
+        }
         return Nd4j.gemm(a, b, out, transA, transB, 1.0, 0.0);
     }
 

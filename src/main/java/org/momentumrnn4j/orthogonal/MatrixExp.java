@@ -29,10 +29,13 @@ import org.nd4j.linalg.indexing.NDArrayIndex;
  * {@code G_E = baseᵀ G_B} (dtriv.md §2).
  *
  * <p>Inputs are square ND4J matrices of data type {@code DOUBLE} or {@code FLOAT}; the computation runs in
- * the input's data type (order/scaling decisions in double). Matrix products use {@link Nd4j#gemm} into
- * preallocated outputs, and the Padé denominator {@code V − U} is factored once by LAPACK {@code getrf2} and
- * reused for every solve ({@code getrs}). A 1×1 input uses the scalar {@code exp}. Results are new
- * {@code 'c'}-ordered arrays; arguments are never modified.
+ * the input's data type (order/scaling decisions in double). Matrix products go through
+ * {@link org.momentumrnn4j.runtime.Gemm} into outputs in a per-thread workspace, which hands out the same addresses
+ * every call, so the products' native contexts are prepared once; large products split their rows over
+ * {@link HelperThread}, which every entry point wakes at its start and lets rest at its end. The Padé denominator
+ * {@code V − U} is factored once by LAPACK {@code getrf2} and reused for every solve (two {@code trsm}, in two
+ * column halves). A 1×1 input uses the scalar {@code exp}. Results are new {@code 'c'}-ordered arrays; arguments are
+ * never modified.
  *
  * <p>All methods are stateless and thread-safe.
  */
@@ -391,7 +394,7 @@ public final class MatrixExp {
             this.store = store;
         }
 
-        /** The {@code i}-th kept matrix: a view of the store, read-only (Nd4j.gemm reads views in place). */
+        /** The {@code i}-th kept matrix: a view of the store, read-only (Gemm reads views in place). */
         INDArray get(int i) {
             if (store == null) {
                 throw new IllegalStateException("the trace of the matrix exponential was closed");

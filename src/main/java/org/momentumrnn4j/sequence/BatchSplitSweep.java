@@ -11,6 +11,7 @@ import java.util.function.IntFunction;
 import org.momentumrnn4j.autograd.Context;
 import org.momentumrnn4j.autograd.Function;
 import org.momentumrnn4j.autograd.OpRegistry;
+import org.momentumrnn4j.runtime.HelperThread;
 import org.momentumrnn4j.runtime.NativeRuntime;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
@@ -276,6 +277,7 @@ final class BatchSplitSweep extends Function {
             }
             return out;
         }
+        HelperThread.rest();                                    // the slices use every core: no polling beside them
         ExecutorService p = pool(k - 1);
         List<Future<INDArray[]>> futures = new ArrayList<>(k - 1);
         for (int i = 1; i < k; i++) {
