@@ -359,7 +359,7 @@ public final class MatrixExp {
         try (MemoryWorkspace ws = Nd4j.getWorkspaceManager().getAndActivateWorkspace(WORKSPACE, WORKSPACE_VALUE)) {
             Trace[] trace = {null};
             INDArray[] out = evaluateIn(a, null, alg, trace);
-            return new Traced(out[0].detach(), trace[0]);
+            return new Traced(result(out[0]), trace[0]);
         } finally {
             HelperThread.rest();                                          // no more products for a while
         }
@@ -464,10 +464,22 @@ public final class MatrixExp {
                 dr = drNext;
                 drNext = t;
             }
-            return dr.detach();
+            return result(dr);
         } finally {
             HelperThread.rest();
         }
+    }
+
+    /**
+     * A workspace result copied out to an {@link ArrayPool} array (the tape hands such arrays back when it frees its
+     * values, so a training step reuses one buffer instead of allocating a fresh one, whose pages fault in).
+     */
+    private static INDArray result(INDArray x) {
+        INDArray out;
+        try (MemoryWorkspace outside = Nd4j.getWorkspaceManager().scopeOutOfWorkspaces()) {
+            out = ArrayPool.take(x.dataType(), x.shape());
+        }
+        return out.assign(x);
     }
 
     /** {@code R = exp(A)} (null when only the derivative was asked for) and {@code DR = L(A, E)}. */
@@ -482,7 +494,7 @@ public final class MatrixExp {
         HelperThread.wake();
         try (MemoryWorkspace ws = Nd4j.getWorkspaceManager().getAndActivateWorkspace(WORKSPACE, id)) {
             INDArray[] out = evaluateIn(aIn, eIn, alg, null);
-            return eIn == null ? new Evaluation(out[0].detach(), null) : new Evaluation(null, out[1].detach());
+            return eIn == null ? new Evaluation(result(out[0]), null) : new Evaluation(null, result(out[1]));
         } finally {
             HelperThread.rest();
         }

@@ -56,7 +56,9 @@ public final class Gemm {
     private Gemm() {}
 
     /**
-     * {@code c = alpha·op(a)·op(b) + beta·c}; returns {@code c}. With {@code beta = 0}, {@code c} is not read.
+     * {@code c = alpha·op(a)·op(b) + beta·c}; returns {@code c}. With {@code beta = 0}, {@code c} is not read;
+     * {@code c} must not overlap {@code a} or {@code b} (as for {@code Nd4j.gemm}). The prepared contexts of a thread
+     * that ends are not freed (at most {@value #CACHE_SIZE} small native objects per thread).
      *
      * @throws IllegalArgumentException if the shapes do not match ({@code [m, k]·[k, n] → [m, n]}), the arrays are
      *                                  not matrices of one data type, or the data type is not FLOAT or DOUBLE

@@ -97,9 +97,9 @@ class HelperThreadTest {
     }
 
     @Test
-    void aHalfNotStartedByTheHelperIsTakenBackByTheCaller() {
-        // After rest() the helper parks; a caller whose own half is empty usually finds the other half unclaimed.
-        // Whichever thread runs it, it runs once, and the call returns only after it finished.
+    void eachHalfRunsOnceWhetherTheHelperIsPolling() {
+        // After rest() the helper parks, and a caller whose own half is empty often finds the other half unclaimed and
+        // takes it back; otherwise the helper runs it. Either way it runs once, and the call returns after it finished.
         AtomicInteger count = new AtomicInteger();
         for (int i = 0; i < 200; i++) {
             HelperThread.rest();
