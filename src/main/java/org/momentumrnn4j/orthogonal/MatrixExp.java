@@ -830,26 +830,6 @@ public final class MatrixExp {
         return max(sums);
     }
 
-    /** The elements of a matrix in row-major order, in double (one bulk read of a dense 'c' buffer). */
-    static double[] readDouble(INDArray x) {
-        INDArray c = x.ordering() == 'c' && !x.isView() && x.offset() == 0 ? x : x.dup('c');
-        int len = (int) c.length();
-        double[] out = new double[len];
-        java.nio.ByteBuffer bytes = c.data().asNio().order(java.nio.ByteOrder.nativeOrder());
-        if (c.dataType() == DataType.DOUBLE) {
-            bytes.asDoubleBuffer().get(out, 0, len);
-        } else if (c.dataType() == DataType.FLOAT) {
-            float[] f = new float[len];
-            bytes.asFloatBuffer().get(f, 0, len);
-            for (int i = 0; i < len; i++) {
-                out[i] = f[i];
-            }
-        } else {
-            throw new IllegalArgumentException("expected FLOAT or DOUBLE, got " + c.dataType());
-        }
-        return out;
-    }
-
     /** {@code w = scale · Mᵀ v} for a row-major n×n {@code m}. */
     private static double[] transposedMatVec(double[] m, double[] v, double scale, int n) {
         double[] w = new double[n];

@@ -6,7 +6,8 @@ import java.util.concurrent.locks.LockSupport;
 
 /**
  * A second thread for work the library splits in two halves outside the batch-split sweeps: the products of the
- * DTRIV matrix exponential and its gradient ({@link Gemm}) and the triangular solves of its Padé denominator.
+ * DTRIV matrix exponential and its gradient and large autograd products ({@link Gemm}), and the triangular solves of
+ * the exponential's Padé denominator.
  *
  * <p>Handing work to a parked thread costs 0.1–0.2 ms on the 2-vCPU VM of benchmarks/RESULTS.md (the wake-up), as
  * much as half of a 256×256×256 product. Two things keep that off the caller's time:

@@ -162,6 +162,17 @@ class GemmTest {
         assertTrue(vector.getMessage().contains("matrices"), vector.getMessage());
     }
 
+    @Test
+    void aClosedArrayIsRejectedBeforeAnyNativeCall() {
+        INDArray a = Nd4j.rand(DataType.FLOAT, 128, 128);
+        INDArray b = Nd4j.rand(DataType.FLOAT, 128, 128);
+        INDArray c = Nd4j.create(DataType.FLOAT, 128, 128);
+        Gemm.gemm(a, b, c, false, false, 1, 0);                           // prepared while open
+        b.close();
+        IllegalStateException e = assertThrows(IllegalStateException.class, () -> Gemm.gemm(a, b, c, false, false, 1, 0));
+        assertTrue(e.getMessage().contains("b was closed"), e.getMessage());
+    }
+
     private static INDArray random(Random rnd, DataType t, long... shape) {
         INDArray x = Nd4j.create(DataType.DOUBLE, shape);
         double[] v = new double[(int) x.length()];
