@@ -71,7 +71,9 @@ public final class ExpmFunction extends Function.Single {
     protected INDArray forward1(Context ctx, INDArray[] in) {
         INDArray s = in[0];
         ctx.save(s);
-        HelperThread.wake();                                        // the exponential's products split over two threads
+        if (s.rank() == 2 && s.rows() >= 64) {
+            HelperThread.wake();                                    // the exponential's products split over two threads
+        }
         boolean skew = s.rank() == 2 && s.rows() == s.columns()
                 && (s.dataType() == DataType.FLOAT || s.dataType() == DataType.DOUBLE);
         double[] v = skew ? Scratch.readDouble(s, Scratch.CHECK) : null;
