@@ -8,7 +8,8 @@
 # With rounds > 1 (the default is 3) the whole list runs that many times, PyTorch first in each round, and the table
 # gives each implementation's per-round ratio to PyTorch's median of the same round: the host's slow and fast phases
 # (minutes long on the VM of RESULTS.md) then fall on both libraries alike. The one-thread, plain-build, DTRIV and
-# streaming rows run once, after the rounds.
+# streaming rows run once, after the rounds; then the overhead targets run paired in one process (`bench --against
+# lstm`: MomentumLSTM at A and B, MomentumDTRIV at A), once per round.
 set -euo pipefail
 here="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 reps="${1:-7}"
@@ -47,6 +48,16 @@ echo
 echo "streaming inference step (batch 1, hidden 256) beside one [1,256]x[256,1024] GEMM call:"
 for cell in lstm momentum-lstm; do
   "$here/momentumrnn" bench --cell "$cell" --streaming --batch 1 --input 64 --hidden 256 --time 1000 --reps 9 2>/dev/null | grep '^RESULT'
+done
+echo
+# the overhead targets, paired in one process (alternating repetitions): one run per round and pair
+echo "paired in one process, median of per-pair ratios (targets: momentum-lstm / lstm <= 1.05, momentum-dtriv / lstm <= 0.6):"
+for round in $(seq 1 "$rounds"); do
+  for pair in "momentum-lstm A" "momentum-lstm B" "momentum-dtriv A"; do
+    set -- $pair
+    "$here/momentumrnn" bench --cell "$1" --against lstm $(dims_of "$2") --reps 15 2>/dev/null | grep 'median of per-pair' \
+      | sed "s/^# /$2 run $round: /"
+  done
 done
 echo
 python3 - "$out" <<'PY'
