@@ -39,8 +39,8 @@ public final class SkewFunction extends Function.Single {
     /**
      * Tile edge of the loops that read or write a transposed element. Small, because the rows of a power-of-two n are
      * a power of two apart: at n = 256 in double (2 kB rows) the lines of one tile column fall into only two of the
-     * L1 cache's 64 sets, and 32-row tiles overflowed their 12 ways on every column (skew map forward + backward at
-     * n = 256: about 450 µs with 32, see benchmarks/RESULTS.md session 8).
+     * L1 cache's 64 sets, and 32-row tiles overflowed their 12 ways on every column (the forward loop alone at
+     * n = 256: 80 µs with 32-row tiles, 34 µs with 8; benchmarks/RESULTS.md, session 8).
      */
     static final int TILE = 8;
 
