@@ -8,18 +8,14 @@ import static org.bytedeco.openblas.global.openblas.CblasTrans;
 import static org.bytedeco.openblas.global.openblas.CblasRight;
 import static org.bytedeco.openblas.global.openblas.CblasUnit;
 import static org.bytedeco.openblas.global.openblas.CblasUpper;
-import static org.bytedeco.openblas.global.openblas.LAPACKE_dgetrf2;
 import static org.bytedeco.openblas.global.openblas.LAPACKE_sgetrf2;
 import static org.bytedeco.openblas.global.openblas.LAPACK_COL_MAJOR;
-import static org.bytedeco.openblas.global.openblas.cblas_dtrsm;
 import static org.bytedeco.openblas.global.openblas.cblas_strsm;
 
 import java.lang.ref.Reference;
 import java.nio.ByteOrder;
-import java.nio.DoubleBuffer;
 import java.nio.FloatBuffer;
 
-import org.bytedeco.javacpp.DoublePointer;
 import org.bytedeco.javacpp.FloatPointer;
 import org.bytedeco.javacpp.IntPointer;
 import org.momentumrnn4j.runtime.HelperThread;
@@ -49,17 +45,37 @@ import org.nd4j.linalg.factory.Nd4j;
  * ({@code -Xss}), it crashes the JVM with SIGSEGV (reproduced: n = 100..256, OMP_NUM_THREADS = 2, needs
  * {@code -Xss3m}). {@code getrf2} computes the same partial-pivoting LU without that stack use. ND4J's own
  * {@code Nd4j.getBlasWrapper().lapack().getrf} has the same hazard.
+ *
+ * <p><b>float64 runs in Java.</b> The bundled OpenBLAS 0.3.19 gives wrong float64 triangular solves on Intel
+ * AVX-512 CPUs (Sapphire Rapids here, where it picks its SkylakeX/Cooperlake kernels; correct on an AMD AVX-512 CPU
+ * and with {@code OPENBLAS_CORETYPE=Haswell}): {@code cblas_dtrsm} and {@code getrf2}, which calls it, were off by
+ * O(1) from n = 4 and n = 16 (residuals 10⁰–10⁸, NaN at n ≥ 200), while {@code dgemm} and the float32 routines
+ * were right. A library cannot choose OpenBLAS's kernels after it is loaded, so the float64 factorization
+ * (right-looking, partial pivoting with the first largest pivot as LAPACK's {@code idamax}) and the substitutions
+ * are plain Java on the same packed layout and pivots. {@code LuSolverTest} checks both types on every machine.
  */
 final class LuSolver {
 
     private final INDArray lu;    // [n, n] 'c' buffer = column-major LU of Qᵀ: packed L (unit lower) and U
     private final int[] piv;      // [n] 1-based LAPACK row pivots
     private final int n;
+    private final double[] luHeap; // float64: the same buffer on the heap (the Java substitutions read it)
 
     private LuSolver(INDArray lu, int[] piv, int n) {
         this.lu = lu;
         this.piv = piv;
         this.n = n;
+        this.luHeap = lu.dataType() == DataType.DOUBLE ? readDoubles(lu) : null;
+    }
+
+    private static double[] readDoubles(INDArray dense) {
+        double[] out = new double[(int) dense.length()];
+        dense.data().asNio().order(ByteOrder.nativeOrder()).asDoubleBuffer().get(0, out, 0, out.length);
+        return out;
+    }
+
+    private static void writeDoubles(double[] src, INDArray dense) {
+        dense.data().asNio().order(ByteOrder.nativeOrder()).asDoubleBuffer().put(0, src, 0, src.length);
     }
 
     /**
@@ -73,14 +89,20 @@ final class LuSolver {
         int n = (int) q.rows();
         INDArray lu = q.dup('c');                       // [n, n] 'c' = Qᵀ column-major, overwritten by L\U
         INDArray ipiv = Nd4j.create(DataType.INT32, n); // [n]
-        int info;
-        if (q.dataType() == DataType.DOUBLE) {
-            info = LAPACKE_dgetrf2(LAPACK_COL_MAJOR, n, n, (DoublePointer) lu.data().addressPointer(), n,
-                    (IntPointer) ipiv.data().addressPointer());
-        } else {
-            info = LAPACKE_sgetrf2(LAPACK_COL_MAJOR, n, n, (FloatPointer) lu.data().addressPointer(), n,
-                    (IntPointer) ipiv.data().addressPointer());
+        if (q.dataType() == DataType.DOUBLE) {                   // in Java (class comment)
+            ipiv.close();
+            double[] a = readDoubles(lu);
+            int[] piv = new int[n];
+            int info = factorInPlace(a, n, piv);
+            if (info > 0) {
+                throw new ArithmeticException("LU: Padé denominator V − U is singular (U[" + (info - 1)
+                        + "][" + (info - 1) + "] = 0), n = " + n);
+            }
+            writeDoubles(a, lu);
+            return new LuSolver(lu, piv, n);
         }
+        int info = LAPACKE_sgetrf2(LAPACK_COL_MAJOR, n, n, (FloatPointer) lu.data().addressPointer(), n,
+                (IntPointer) ipiv.data().addressPointer());
         Reference.reachabilityFence(lu);
         Reference.reachabilityFence(ipiv);
         if (info < 0) {
@@ -94,6 +116,57 @@ final class LuSolver {
         ipiv.data().asNio().order(ByteOrder.nativeOrder()).asIntBuffer().get(piv);
         ipiv.close();
         return new LuSolver(lu, piv, n);
+    }
+
+    /**
+     * LU with partial pivoting of the column-major {@code a} [n, n] in place ({@code getrf}'s result: unit lower L
+     * below the diagonal, U on and above it, 1-based pivots in {@code piv}); returns 0, or {@code j + 1} if
+     * {@code U[j][j]} is exactly 0. Right-looking: each rank-1 update runs down contiguous columns.
+     */
+    static int factorInPlace(double[] a, int n, int[] piv) {
+        int info = 0;
+        for (int j = 0; j < n; j++) {
+            int cj = j * n;
+            int p = j;
+            double best = Math.abs(a[cj + j]);
+            for (int i = j + 1; i < n; i++) {
+                double v = Math.abs(a[cj + i]);
+                if (v > best) {
+                    best = v;
+                    p = i;
+                }
+            }
+            piv[j] = p + 1;
+            if (p != j) {
+                for (int c = 0; c < n; c++) {                  // the whole rows, as getrf
+                    int o = c * n;
+                    double t = a[o + j];
+                    a[o + j] = a[o + p];
+                    a[o + p] = t;
+                }
+            }
+            double d = a[cj + j];
+            if (d == 0) {
+                if (info == 0) {
+                    info = j + 1;
+                }
+                continue;
+            }
+            double r = 1.0 / d;
+            for (int i = j + 1; i < n; i++) {
+                a[cj + i] *= r;
+            }
+            for (int c = j + 1; c < n; c++) {
+                int cc = c * n;
+                double u = a[cc + j];
+                if (u != 0) {
+                    for (int i = j + 1; i < n; i++) {
+                        a[cc + i] -= a[cj + i] * u;
+                    }
+                }
+            }
+        }
+        return info;
     }
 
     /**
@@ -149,6 +222,9 @@ final class LuSolver {
     static volatile int splitMinColumns = 128;
 
     private INDArray solve(INDArray y, boolean transposed) {
+        if (luHeap != null) {
+            return solveJava(y, transposed);
+        }
         int k = (int) y.columns();
         INDArray x = y.dup('c');                        // [n, k] 'c' = Yᵀ column-major [k, n], overwritten by Xᵀ
         if (transposed) {
@@ -169,6 +245,98 @@ final class LuSolver {
     }
 
     /**
+     * float64: with {@code Qᵀ = P·L·U} (column-major factors {@code A}), {@code Q = Uᵀ·Lᵀ·Pᵀ}. {@code Q X = Y}: forward
+     * substitution with {@code Uᵀ}, back substitution with {@code Lᵀ}, then {@code X = P·W} (interchanges from
+     * i = n−1 down). {@code Qᵀ X = Y}: {@code Pᵀ·Y} (interchanges from i = 0 up), then forward with L, back with U.
+     * Rows of the row-major {@code X} are contiguous, so each step is a vectorized row update.
+     */
+    private INDArray solveJava(INDArray y, boolean transposed) {
+        int k = (int) y.columns();
+        INDArray x = y.dup('c');
+        double[] b = readDoubles(x);
+        if (transposed) {
+            swapRows(b, k, true);
+        }
+        int half = k >= Math.max(2, splitMinColumns) ? k / 2 : k;
+        if (half < k) {                                 // columns [0, half) and [half, k): independent systems
+            HelperThread.run(() -> substitutions(b, k, 0, half, transposed), () -> substitutions(b, k, half, k, transposed));
+        } else {
+            substitutions(b, k, 0, k, transposed);
+        }
+        if (!transposed) {
+            swapRows(b, k, false);
+        }
+        writeDoubles(b, x);
+        return x;
+    }
+
+    /** The two substitutions on columns {@code [c0, c1)} of the row-major {@code b} [n, k], in place. */
+    private void substitutions(double[] b, int k, int c0, int c1, boolean transposed) {
+        double[] a = luHeap;                             // A(i, j) = a[i + j·n]
+        if (!transposed) {
+            for (int i = 0; i < n; i++) {                // Uᵀ Z = Y: (Uᵀ)(i, j) = A(j, i) = a[j + i·n], j ≤ i
+                int ri = i * k;
+                int ci = i * n;
+                for (int j = 0; j < i; j++) {
+                    axpy(b, ri, -a[ci + j], b, j * k, c0, c1);
+                }
+                scale(b, ri, 1.0 / a[ci + i], c0, c1);
+            }
+            for (int i = n - 2; i >= 0; i--) {           // Lᵀ W = Z: (Lᵀ)(i, j) = A(j, i) = a[j + i·n], j > i, unit
+                int ri = i * k;
+                int ci = i * n;
+                for (int j = i + 1; j < n; j++) {
+                    axpy(b, ri, -a[ci + j], b, j * k, c0, c1);
+                }
+            }
+        } else {
+            for (int i = 1; i < n; i++) {                // L Z = Pᵀ Y: L(i, j) = a[i + j·n], j < i, unit
+                int ri = i * k;
+                for (int j = 0; j < i; j++) {
+                    axpy(b, ri, -a[i + j * n], b, j * k, c0, c1);
+                }
+            }
+            for (int i = n - 1; i >= 0; i--) {           // U X = Z: U(i, j) = a[i + j·n], j ≥ i
+                int ri = i * k;
+                for (int j = i + 1; j < n; j++) {
+                    axpy(b, ri, -a[i + j * n], b, j * k, c0, c1);
+                }
+                scale(b, ri, 1.0 / a[i + i * n], c0, c1);
+            }
+        }
+    }
+
+    /** {@code y[yo + c] += alpha · x[xo + c]} for c in [c0, c1). */
+    private static void axpy(double[] y, int yo, double alpha, double[] x, int xo, int c0, int c1) {
+        if (alpha == 0) {
+            return;
+        }
+        for (int c = c0; c < c1; c++) {
+            y[yo + c] += alpha * x[xo + c];
+        }
+    }
+
+    private static void scale(double[] y, int yo, double alpha, int c0, int c1) {
+        for (int c = c0; c < c1; c++) {
+            y[yo + c] *= alpha;
+        }
+    }
+
+    /** {@link #swapRows(INDArray, int, boolean)} on a heap copy. */
+    private void swapRows(double[] b, int k, boolean ascending) {
+        double[] t = new double[k];
+        for (int j = 0; j < n; j++) {
+            int i = ascending ? j : n - 1 - j;
+            int p = piv[i] - 1;
+            if (p != i) {
+                System.arraycopy(b, i * k, t, 0, k);
+                System.arraycopy(b, p * k, b, i * k, k);
+                System.arraycopy(t, 0, b, p * k, k);
+            }
+        }
+    }
+
+    /**
      * The two triangular solves on rows {@code [r0, r1)} of the column-major {@code Yᵀ} ({@code x}'s buffer, leading
      * dimension k = x.columns()): the right-hand systems of those rows are independent of the others.
      */
@@ -178,26 +346,14 @@ final class LuSolver {
         if (m <= 0) {
             return;
         }
-        if (lu.dataType() == DataType.DOUBLE) {
-            DoublePointer a = (DoublePointer) lu.data().addressPointer();
-            DoublePointer b = new DoublePointer(x.data().addressPointer()).position(r0);
-            if (transposed) {
-                cblas_dtrsm(CblasColMajor, CblasRight, CblasLower, CblasTrans, CblasUnit, m, n, 1.0, a, n, b, k);
-                cblas_dtrsm(CblasColMajor, CblasRight, CblasUpper, CblasTrans, CblasNonUnit, m, n, 1.0, a, n, b, k);
-            } else {
-                cblas_dtrsm(CblasColMajor, CblasRight, CblasUpper, CblasNoTrans, CblasNonUnit, m, n, 1.0, a, n, b, k);
-                cblas_dtrsm(CblasColMajor, CblasRight, CblasLower, CblasNoTrans, CblasUnit, m, n, 1.0, a, n, b, k);
-            }
+        FloatPointer a = (FloatPointer) lu.data().addressPointer();
+        FloatPointer b = new FloatPointer(x.data().addressPointer()).position(r0);
+        if (transposed) {
+            cblas_strsm(CblasColMajor, CblasRight, CblasLower, CblasTrans, CblasUnit, m, n, 1f, a, n, b, k);
+            cblas_strsm(CblasColMajor, CblasRight, CblasUpper, CblasTrans, CblasNonUnit, m, n, 1f, a, n, b, k);
         } else {
-            FloatPointer a = (FloatPointer) lu.data().addressPointer();
-            FloatPointer b = new FloatPointer(x.data().addressPointer()).position(r0);
-            if (transposed) {
-                cblas_strsm(CblasColMajor, CblasRight, CblasLower, CblasTrans, CblasUnit, m, n, 1f, a, n, b, k);
-                cblas_strsm(CblasColMajor, CblasRight, CblasUpper, CblasTrans, CblasNonUnit, m, n, 1f, a, n, b, k);
-            } else {
-                cblas_strsm(CblasColMajor, CblasRight, CblasUpper, CblasNoTrans, CblasNonUnit, m, n, 1f, a, n, b, k);
-                cblas_strsm(CblasColMajor, CblasRight, CblasLower, CblasNoTrans, CblasUnit, m, n, 1f, a, n, b, k);
-            }
+            cblas_strsm(CblasColMajor, CblasRight, CblasUpper, CblasNoTrans, CblasNonUnit, m, n, 1f, a, n, b, k);
+            cblas_strsm(CblasColMajor, CblasRight, CblasLower, CblasNoTrans, CblasUnit, m, n, 1f, a, n, b, k);
         }
         Reference.reachabilityFence(lu);
         Reference.reachabilityFence(x);
@@ -205,29 +361,15 @@ final class LuSolver {
 
     /** Swaps rows {@code i} and {@code piv_i} of the row-major {@code x} [n, k], for i ascending or descending. */
     private void swapRows(INDArray x, int k, boolean ascending) {
-        if (x.dataType() == DataType.DOUBLE) {
-            DoubleBuffer buf = x.data().asNio().order(ByteOrder.nativeOrder()).asDoubleBuffer();
-            double[] ri = new double[k];
-            double[] rp = new double[k];
-            for (int j = 0; j < n; j++) {
-                int i = ascending ? j : n - 1 - j;
-                int p = piv[i] - 1;
-                if (p != i) {
-                    buf.get(i * k, ri, 0, k).get(p * k, rp, 0, k);
-                    buf.put(i * k, rp, 0, k).put(p * k, ri, 0, k);
-                }
-            }
-        } else {
-            FloatBuffer buf = x.data().asNio().order(ByteOrder.nativeOrder()).asFloatBuffer();
-            float[] ri = new float[k];
-            float[] rp = new float[k];
-            for (int j = 0; j < n; j++) {
-                int i = ascending ? j : n - 1 - j;
-                int p = piv[i] - 1;
-                if (p != i) {
-                    buf.get(i * k, ri, 0, k).get(p * k, rp, 0, k);
-                    buf.put(i * k, rp, 0, k).put(p * k, ri, 0, k);
-                }
+        FloatBuffer buf = x.data().asNio().order(ByteOrder.nativeOrder()).asFloatBuffer();
+        float[] ri = new float[k];
+        float[] rp = new float[k];
+        for (int j = 0; j < n; j++) {
+            int i = ascending ? j : n - 1 - j;
+            int p = piv[i] - 1;
+            if (p != i) {
+                buf.get(i * k, ri, 0, k).get(p * k, rp, 0, k);
+                buf.put(i * k, rp, 0, k).put(p * k, ri, 0, k);
             }
         }
     }
