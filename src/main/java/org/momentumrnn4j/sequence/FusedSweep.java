@@ -181,7 +181,7 @@ final class FusedSweep extends Function implements SliceSink {
 
         @Override
         public void close() {
-            HeapPool.give(work, hs, cs, g);
+            HeapPool.give(work, hs, cs, g, v0, m0);
             if (xtBase != null) {
                 ArrayPool.give(xtBase);
                 xtBase = null;
@@ -237,9 +237,11 @@ final class FusedSweep extends Function implements SliceSink {
         double[] v = null;
         double[] m = null;
         if (hasDriveState()) {
-            v = HeapTransfer.readAll(inputs[slot++]);                                       // [B·G] v_0 or p_0
+            v = HeapPool.take(bg);                                                          // [B·G] v_0 or p_0
+            HeapTransfer.read(inputs[slot++], v, 0);
             if (adam()) {
-                m = HeapTransfer.readAll(inputs[slot++]);                                   // [B·G] m_0
+                m = HeapPool.take(bg);                                                      // [B·G] m_0
+                HeapTransfer.read(inputs[slot++], m, 0);
             }
         }
 
@@ -262,33 +264,12 @@ final class FusedSweep extends Function implements SliceSink {
             // two more [T·B·G] arrays (AdamLSTM shape A: 26 MB each way).
             double[] gKeep = sv != null ? HeapPool.take(steps * bg) : null;                   // g_t, kept row by row
             if (sv != null) {
-                sv.v0 = v.clone();
-                sv.m0 = m.clone();
+                sv.v0 = HeapPool.take(bg);
+                sv.m0 = HeapPool.take(bg);
+                System.arraycopy(v, 0, sv.v0, 0, bg);
+                System.arraycopy(m, 0, sv.m0, 0, bg);
             }
-            double[] vRow = new double[gates];                               // per sample (see the momentum scan)
-            double[] mRow = new double[gates];
-            double[] gRow = new double[gates];
-            for (int b = 0; b < batch; b++) {
-                int ov = b * gates;
-                System.arraycopy(v, ov, vRow, 0, gates);
-                System.arraycopy(m, ov, mRow, 0, gates);
-                for (int t = 0; t < steps; t++) {
-                    int o = t * bg + ov;
-                    if (active(t, b)) {                                   // (backward reads no inactive row)
-                        System.arraycopy(work, o, gRow, 0, gates);
-                        if (bxAdam != null) {
-                            addRows(gRow, bxAdam, gates);                      // g_t = W x_t + b_x
-                        }
-                        if (gKeep != null) {
-                            System.arraycopy(gRow, 0, gKeep, o, gates);
-                        }
-                        adamScan(gRow, 0, vRow, 0, mRow, 0, gates, mu, s, beta);
-                        System.arraycopy(gRow, 0, work, o, gates);
-                    }
-                }
-                System.arraycopy(vRow, 0, v, ov, gates);
-                System.arraycopy(mRow, 0, m, ov, gates);
-            }
+            adamForward(work, gKeep, v, m, bxAdam, mu, s, beta);
             if (sv != null) {
                 sv.g = gKeep;
             }
@@ -395,6 +376,7 @@ final class FusedSweep extends Function implements SliceSink {
             if (m != null) {
                 out[o] = emit(forwardInto, o++, m, 0, type, batch, gates);
             }
+            HeapPool.give(v, m);                                                          // copied out by emit
         }
         if (sv != null) {
             sv.xt = xt;
@@ -582,48 +564,8 @@ final class FusedSweep extends Function implements SliceSink {
             DriveSpec.Adam ad = (DriveSpec.Adam) drive;
             double beta = (double) ad.beta();
             double mu = (double) ad.mu();
-            double[] dvRow = new double[gates];                              // per sample, as in forward
-            double[] dmRow = new double[gates];
-            double[] daRow = new double[gates];
-            double[] mtRow = new double[gates];
-            double[] vtRow = new double[gates];
-            double[] gtRow = new double[gates];
-            double[] vSample = HeapPool.take(steps * gates);                // [T·G] one sample's v_t, recomputed
-            double[] mSample = HeapPool.take(steps * gates);                // [T·G] its m_t
             dbxAdam = dtriv ? null : new double[gates];
-            for (int b = 0; b < batch; b++) {
-                int ov = b * gates;
-                System.arraycopy(sv.v0, ov, vtRow, 0, gates);
-                System.arraycopy(sv.m0, ov, mtRow, 0, gates);
-                for (int t = 0; t < steps; t++) {                             // the forward's state updates, again
-                    if (active(t, b)) {
-                        System.arraycopy(sv.g, t * bg + ov, gtRow, 0, gates);
-                        adamState(gtRow, vtRow, mtRow, gates, mu, s, beta);
-                        System.arraycopy(vtRow, 0, vSample, t * gates, gates);
-                        System.arraycopy(mtRow, 0, mSample, t * gates, gates);
-                    }
-                }
-                System.arraycopy(dv, ov, dvRow, 0, gates);
-                System.arraycopy(dm, ov, dmRow, 0, gates);
-                for (int t = steps - 1; t >= 0; t--) {
-                    if (!active(t, b)) {
-                        continue;
-                    }
-                    int o2 = t * bg + ov;
-                    System.arraycopy(work, o2, daRow, 0, gates);
-                    System.arraycopy(mSample, t * gates, mtRow, 0, gates);
-                    System.arraycopy(vSample, t * gates, vtRow, 0, gates);
-                    System.arraycopy(sv.g, o2, gtRow, 0, gates);
-                    adamScanBackward(daRow, mtRow, vtRow, gtRow, dvRow, dmRow, gates, mu, s, beta);
-                    System.arraycopy(daRow, 0, work, o2, gates);
-                    if (dbxAdam != null) {
-                        addRows(dbxAdam, daRow, gates);                              // δb_x, rows at offset 0
-                    }
-                }
-                System.arraycopy(dvRow, 0, dv, ov, gates);
-                System.arraycopy(dmRow, 0, dm, ov, gates);
-            }
-            HeapPool.give(vSample, mSample);
+            adamBackward(work, sv.g, sv.v0, sv.m0, dv, dm, dbxAdam, mu, s, beta);
         }
 
         // input weight gradients and the input gradient: one GEMM each
@@ -665,6 +607,92 @@ final class FusedSweep extends Function implements SliceSink {
             grads[t0 + 3] = dRecBias;
         }
         return grads;
+    }
+
+    /**
+     * The Adam/RMSProp filter over the drive in {@code work}, per sample: {@code g_t} (plus {@code bx} if not null)
+     * kept in {@code gKeep} if not null, replaced by {@code D_t} in {@code work}; {@code v}, {@code m} [B·G] advanced.
+     * A method of its own: inside the large {@code forward} the JIT compiled its loops slower (RESULTS.md, session 9).
+     */
+    private void adamForward(double[] work, double[] gKeep, double[] v, double[] m, double[] bx, double mu, double s,
+                             double beta) {
+        int bg = batch * gates;
+        double[] vRow = new double[gates];                               // per sample (see the momentum scan)
+        double[] mRow = new double[gates];
+        double[] gRow = new double[gates];
+        for (int b = 0; b < batch; b++) {
+            int ov = b * gates;
+            System.arraycopy(v, ov, vRow, 0, gates);
+            System.arraycopy(m, ov, mRow, 0, gates);
+            for (int t = 0; t < steps; t++) {
+                int o = t * bg + ov;
+                if (active(t, b)) {                                   // (backward reads no inactive row)
+                    System.arraycopy(work, o, gRow, 0, gates);
+                    if (bx != null) {
+                        addRows(gRow, bx, gates);                      // g_t = W x_t + b_x
+                    }
+                    if (gKeep != null) {
+                        System.arraycopy(gRow, 0, gKeep, o, gates);
+                    }
+                    adamScan(gRow, 0, vRow, 0, mRow, 0, gates, mu, s, beta);
+                    System.arraycopy(gRow, 0, work, o, gates);
+                }
+            }
+            System.arraycopy(vRow, 0, v, ov, gates);
+            System.arraycopy(mRow, 0, m, ov, gates);
+        }
+    }
+
+    /**
+     * The Adam/RMSProp filter's adjoint, per sample: δa in {@code work} becomes δg; {@code dv}, {@code dm} [B·G] carried
+     * to t = 0; δb_x summed into {@code dbx} if not null. Each sample's v_t, m_t are recomputed from {@code v0},
+     * {@code m0} and the kept {@code g} (the forward's operations, so the same values). A method of its own, as
+     * {@link #adamForward}.
+     */
+    private void adamBackward(double[] work, double[] g, double[] v0, double[] m0, double[] dv, double[] dm, double[] dbx,
+                              double mu, double s, double beta) {
+        int bg = batch * gates;
+        double[] dvRow = new double[gates];                              // per sample, as in forward
+        double[] dmRow = new double[gates];
+        double[] daRow = new double[gates];
+        double[] mtRow = new double[gates];
+        double[] vtRow = new double[gates];
+        double[] gtRow = new double[gates];
+        double[] vSample = HeapPool.take(steps * gates);                // [T·G] one sample's v_t, recomputed
+        double[] mSample = HeapPool.take(steps * gates);                // [T·G] its m_t
+        for (int b = 0; b < batch; b++) {
+            int ov = b * gates;
+            System.arraycopy(v0, ov, vtRow, 0, gates);
+            System.arraycopy(m0, ov, mtRow, 0, gates);
+            for (int t = 0; t < steps; t++) {                             // the forward's state updates, again
+                if (active(t, b)) {
+                    System.arraycopy(g, t * bg + ov, gtRow, 0, gates);
+                    adamState(gtRow, vtRow, mtRow, gates, mu, s, beta);
+                    System.arraycopy(vtRow, 0, vSample, t * gates, gates);
+                    System.arraycopy(mtRow, 0, mSample, t * gates, gates);
+                }
+            }
+            System.arraycopy(dv, ov, dvRow, 0, gates);
+            System.arraycopy(dm, ov, dmRow, 0, gates);
+            for (int t = steps - 1; t >= 0; t--) {
+                if (!active(t, b)) {
+                    continue;
+                }
+                int o2 = t * bg + ov;
+                System.arraycopy(work, o2, daRow, 0, gates);
+                System.arraycopy(mSample, t * gates, mtRow, 0, gates);
+                System.arraycopy(vSample, t * gates, vtRow, 0, gates);
+                System.arraycopy(g, o2, gtRow, 0, gates);
+                adamScanBackward(daRow, mtRow, vtRow, gtRow, dvRow, dmRow, gates, mu, s, beta);
+                System.arraycopy(daRow, 0, work, o2, gates);
+                if (dbx != null) {
+                    addRows(dbx, daRow, gates);                              // δb_x, rows at offset 0
+                }
+            }
+            System.arraycopy(dvRow, 0, dv, ov, gates);
+            System.arraycopy(dmRow, 0, dm, ov, gates);
+        }
+        HeapPool.give(vSample, mSample);
     }
 
     /** One step of the momentum scan over a row: {@code v ← c·v + s·g; g ← v} ({@code g = work[o..o+n)}). */

@@ -161,7 +161,7 @@ final class FusedSweepFloat extends Function implements SliceSink {
 
         @Override
         public void close() {
-            HeapPool.give(work, hs, cs, g);
+            HeapPool.give(work, hs, cs, g, v0, m0);
             if (xtBase != null) {
                 ArrayPool.give(xtBase);
                 xtBase = null;
@@ -217,9 +217,11 @@ final class FusedSweepFloat extends Function implements SliceSink {
         float[] v = null;
         float[] m = null;
         if (hasDriveState()) {
-            v = HeapTransfer.readAllFloat(inputs[slot++]);                                       // [B·G] v_0 or p_0
+            v = HeapPool.takeFloat(bg);                                                          // [B·G] v_0 or p_0
+            HeapTransfer.read(inputs[slot++], v, 0);
             if (adam()) {
-                m = HeapTransfer.readAllFloat(inputs[slot++]);                                   // [B·G] m_0
+                m = HeapPool.takeFloat(bg);                                                      // [B·G] m_0
+                HeapTransfer.read(inputs[slot++], m, 0);
             }
         }
 
@@ -242,33 +244,12 @@ final class FusedSweepFloat extends Function implements SliceSink {
             // two more [T·B·G] arrays (AdamLSTM shape A: 26 MB each way).
             float[] gKeep = sv != null ? HeapPool.takeFloat(steps * bg) : null;                   // g_t, kept row by row
             if (sv != null) {
-                sv.v0 = v.clone();
-                sv.m0 = m.clone();
+                sv.v0 = HeapPool.takeFloat(bg);
+                sv.m0 = HeapPool.takeFloat(bg);
+                System.arraycopy(v, 0, sv.v0, 0, bg);
+                System.arraycopy(m, 0, sv.m0, 0, bg);
             }
-            float[] vRow = new float[gates];                               // per sample (see the momentum scan)
-            float[] mRow = new float[gates];
-            float[] gRow = new float[gates];
-            for (int b = 0; b < batch; b++) {
-                int ov = b * gates;
-                System.arraycopy(v, ov, vRow, 0, gates);
-                System.arraycopy(m, ov, mRow, 0, gates);
-                for (int t = 0; t < steps; t++) {
-                    int o = t * bg + ov;
-                    if (active(t, b)) {                                   // (backward reads no inactive row)
-                        System.arraycopy(work, o, gRow, 0, gates);
-                        if (bxAdam != null) {
-                            addRows(gRow, bxAdam, gates);                      // g_t = W x_t + b_x
-                        }
-                        if (gKeep != null) {
-                            System.arraycopy(gRow, 0, gKeep, o, gates);
-                        }
-                        adamScan(gRow, 0, vRow, 0, mRow, 0, gates, mu, s, beta);
-                        System.arraycopy(gRow, 0, work, o, gates);
-                    }
-                }
-                System.arraycopy(vRow, 0, v, ov, gates);
-                System.arraycopy(mRow, 0, m, ov, gates);
-            }
+            adamForward(work, gKeep, v, m, bxAdam, mu, s, beta);
             if (sv != null) {
                 sv.g = gKeep;
             }
@@ -375,6 +356,7 @@ final class FusedSweepFloat extends Function implements SliceSink {
             if (m != null) {
                 out[o] = emit(forwardInto, o++, m, 0, type, batch, gates);
             }
+            HeapPool.give(v, m);                                                          // copied out by emit
         }
         if (sv != null) {
             sv.xt = xt;
@@ -562,48 +544,8 @@ final class FusedSweepFloat extends Function implements SliceSink {
             DriveSpec.Adam ad = (DriveSpec.Adam) drive;
             float beta = (float) ad.beta();
             float mu = (float) ad.mu();
-            float[] dvRow = new float[gates];                              // per sample, as in forward
-            float[] dmRow = new float[gates];
-            float[] daRow = new float[gates];
-            float[] mtRow = new float[gates];
-            float[] vtRow = new float[gates];
-            float[] gtRow = new float[gates];
-            float[] vSample = HeapPool.takeFloat(steps * gates);                // [T·G] one sample's v_t, recomputed
-            float[] mSample = HeapPool.takeFloat(steps * gates);                // [T·G] its m_t
             dbxAdam = dtriv ? null : new float[gates];
-            for (int b = 0; b < batch; b++) {
-                int ov = b * gates;
-                System.arraycopy(sv.v0, ov, vtRow, 0, gates);
-                System.arraycopy(sv.m0, ov, mtRow, 0, gates);
-                for (int t = 0; t < steps; t++) {                             // the forward's state updates, again
-                    if (active(t, b)) {
-                        System.arraycopy(sv.g, t * bg + ov, gtRow, 0, gates);
-                        adamState(gtRow, vtRow, mtRow, gates, mu, s, beta);
-                        System.arraycopy(vtRow, 0, vSample, t * gates, gates);
-                        System.arraycopy(mtRow, 0, mSample, t * gates, gates);
-                    }
-                }
-                System.arraycopy(dv, ov, dvRow, 0, gates);
-                System.arraycopy(dm, ov, dmRow, 0, gates);
-                for (int t = steps - 1; t >= 0; t--) {
-                    if (!active(t, b)) {
-                        continue;
-                    }
-                    int o2 = t * bg + ov;
-                    System.arraycopy(work, o2, daRow, 0, gates);
-                    System.arraycopy(mSample, t * gates, mtRow, 0, gates);
-                    System.arraycopy(vSample, t * gates, vtRow, 0, gates);
-                    System.arraycopy(sv.g, o2, gtRow, 0, gates);
-                    adamScanBackward(daRow, mtRow, vtRow, gtRow, dvRow, dmRow, gates, mu, s, beta);
-                    System.arraycopy(daRow, 0, work, o2, gates);
-                    if (dbxAdam != null) {
-                        addRows(dbxAdam, daRow, gates);                              // δb_x, rows at offset 0
-                    }
-                }
-                System.arraycopy(dvRow, 0, dv, ov, gates);
-                System.arraycopy(dmRow, 0, dm, ov, gates);
-            }
-            HeapPool.give(vSample, mSample);
+            adamBackward(work, sv.g, sv.v0, sv.m0, dv, dm, dbxAdam, mu, s, beta);
         }
 
         // input weight gradients and the input gradient: one GEMM each
@@ -645,6 +587,92 @@ final class FusedSweepFloat extends Function implements SliceSink {
             grads[t0 + 3] = dRecBias;
         }
         return grads;
+    }
+
+    /**
+     * The Adam/RMSProp filter over the drive in {@code work}, per sample: {@code g_t} (plus {@code bx} if not null)
+     * kept in {@code gKeep} if not null, replaced by {@code D_t} in {@code work}; {@code v}, {@code m} [B·G] advanced.
+     * A method of its own: inside the large {@code forward} the JIT compiled its loops slower (RESULTS.md, session 9).
+     */
+    private void adamForward(float[] work, float[] gKeep, float[] v, float[] m, float[] bx, float mu, float s,
+                             float beta) {
+        int bg = batch * gates;
+        float[] vRow = new float[gates];                               // per sample (see the momentum scan)
+        float[] mRow = new float[gates];
+        float[] gRow = new float[gates];
+        for (int b = 0; b < batch; b++) {
+            int ov = b * gates;
+            System.arraycopy(v, ov, vRow, 0, gates);
+            System.arraycopy(m, ov, mRow, 0, gates);
+            for (int t = 0; t < steps; t++) {
+                int o = t * bg + ov;
+                if (active(t, b)) {                                   // (backward reads no inactive row)
+                    System.arraycopy(work, o, gRow, 0, gates);
+                    if (bx != null) {
+                        addRows(gRow, bx, gates);                      // g_t = W x_t + b_x
+                    }
+                    if (gKeep != null) {
+                        System.arraycopy(gRow, 0, gKeep, o, gates);
+                    }
+                    adamScan(gRow, 0, vRow, 0, mRow, 0, gates, mu, s, beta);
+                    System.arraycopy(gRow, 0, work, o, gates);
+                }
+            }
+            System.arraycopy(vRow, 0, v, ov, gates);
+            System.arraycopy(mRow, 0, m, ov, gates);
+        }
+    }
+
+    /**
+     * The Adam/RMSProp filter's adjoint, per sample: δa in {@code work} becomes δg; {@code dv}, {@code dm} [B·G] carried
+     * to t = 0; δb_x summed into {@code dbx} if not null. Each sample's v_t, m_t are recomputed from {@code v0},
+     * {@code m0} and the kept {@code g} (the forward's operations, so the same values). A method of its own, as
+     * {@link #adamForward}.
+     */
+    private void adamBackward(float[] work, float[] g, float[] v0, float[] m0, float[] dv, float[] dm, float[] dbx,
+                              float mu, float s, float beta) {
+        int bg = batch * gates;
+        float[] dvRow = new float[gates];                              // per sample, as in forward
+        float[] dmRow = new float[gates];
+        float[] daRow = new float[gates];
+        float[] mtRow = new float[gates];
+        float[] vtRow = new float[gates];
+        float[] gtRow = new float[gates];
+        float[] vSample = HeapPool.takeFloat(steps * gates);                // [T·G] one sample's v_t, recomputed
+        float[] mSample = HeapPool.takeFloat(steps * gates);                // [T·G] its m_t
+        for (int b = 0; b < batch; b++) {
+            int ov = b * gates;
+            System.arraycopy(v0, ov, vtRow, 0, gates);
+            System.arraycopy(m0, ov, mtRow, 0, gates);
+            for (int t = 0; t < steps; t++) {                             // the forward's state updates, again
+                if (active(t, b)) {
+                    System.arraycopy(g, t * bg + ov, gtRow, 0, gates);
+                    adamState(gtRow, vtRow, mtRow, gates, mu, s, beta);
+                    System.arraycopy(vtRow, 0, vSample, t * gates, gates);
+                    System.arraycopy(mtRow, 0, mSample, t * gates, gates);
+                }
+            }
+            System.arraycopy(dv, ov, dvRow, 0, gates);
+            System.arraycopy(dm, ov, dmRow, 0, gates);
+            for (int t = steps - 1; t >= 0; t--) {
+                if (!active(t, b)) {
+                    continue;
+                }
+                int o2 = t * bg + ov;
+                System.arraycopy(work, o2, daRow, 0, gates);
+                System.arraycopy(mSample, t * gates, mtRow, 0, gates);
+                System.arraycopy(vSample, t * gates, vtRow, 0, gates);
+                System.arraycopy(g, o2, gtRow, 0, gates);
+                adamScanBackward(daRow, mtRow, vtRow, gtRow, dvRow, dmRow, gates, mu, s, beta);
+                System.arraycopy(daRow, 0, work, o2, gates);
+                if (dbx != null) {
+                    addRows(dbx, daRow, gates);                              // δb_x, rows at offset 0
+                }
+            }
+            System.arraycopy(dvRow, 0, dv, ov, gates);
+            System.arraycopy(dmRow, 0, dm, ov, gates);
+        }
+        HeapPool.give(vSample, mSample);
     }
 
     /** One step of the momentum scan over a row: {@code v ← c·v + s·g; g ← v} ({@code g = work[o..o+n)}). */
