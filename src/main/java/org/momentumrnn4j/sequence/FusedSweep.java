@@ -12,6 +12,7 @@ import org.momentumrnn4j.cell.dynamics.SrForm;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
+import org.nd4j.linalg.indexing.NDArrayIndex;
 
 /**
  * One recurrent layer over a whole sequence as a single autograd operation, forward and hand-written
@@ -178,6 +179,7 @@ final class FusedSweep extends Function implements SliceSink {
         INDArray w;           // W [G, F]
         INDArray rec;         // U [G, H] or B [H, H]
         double[] kappa;
+        Filter filter;        // the Momentum / SR-B filter moved to the inputs (xt then holds x̃), or null
 
         @Override
         public void close() {
@@ -215,12 +217,21 @@ final class FusedSweep extends Function implements SliceSink {
         INDArray xtBase = ArrayPool.take(type, steps, batch, in).assign(x.permute(1, 0, 2));
         INDArray xt = xtBase.reshape(steps * (long) batch, in);                            // [T·B, F]
         INDArray gNd = NativeScratch.matrix("gates", type, steps * (long) batch, gates);  // [T·B, G]
-        Nd4j.gemm(xt, w, gNd, false, true, 1.0, 0.0);
+        // The Momentum and SR-B filters are linear: v_t = c_t v_{t−1} + s (W x_t + b_x) = s W x̃_t + s κ_t b_x + P_t v_0
+        // with x̃_t = c_t x̃_{t−1} + x_t, κ_t = c_t κ_{t−1} + 1, P_t = c_t P_{t−1}. Without a mask (whose inactive steps
+        // hold each sample's state) the scan runs over the F-wide inputs instead of the G-wide drive (Filter).
+        final Filter filter = (drive instanceof DriveSpec.Momentum
+                || (drive instanceof DriveSpec.ScheduledRestart && !srA())) && mask == null ? newFilter(kappa) : null;
+        if (filter != null) {
+            filter.scanInputs(xt, batch * in);
+        }
+        Nd4j.gemm(xt, w, gNd, false, true, filter != null ? s : 1.0, 0.0);              // (filter: s W x̃_t)
         double[] work = HeapPool.take(steps * bg);                                       // g, then D, then gates
         HeapTransfer.read(gNd, work, 0);
         // the bias b_x is added where each drive row is first read, on its copy at offset 0: in the Adam/RMSProp
         // scan, or in the recurrent loop (a pass of its own over [T·B, G] was a scalar loop over rows at offsets)
-        final boolean scanFilter = drive instanceof DriveSpec.Momentum || (drive instanceof DriveSpec.ScheduledRestart && !srA());
+        final boolean scanFilter = filter == null
+                && (drive instanceof DriveSpec.Momentum || (drive instanceof DriveSpec.ScheduledRestart && !srA()));
         final boolean biasInScan = scanFilter && !dtriv;
         final double[] bxAdam = !dtriv && adam() ? bxOrModBias : null;
         final double[] bxLoop = !dtriv && !biasInScan && !adam() ? bxOrModBias : null;     // plain and SR-A
@@ -239,15 +250,19 @@ final class FusedSweep extends Function implements SliceSink {
         if (hasDriveState()) {
             v = HeapPool.take(bg);                                                          // [B·G] v_0 or p_0
             HeapTransfer.read(inputs[slot++], v, 0);
+            if (filter != null) {
+                filter.v0Nonzero = anyNonzero(v, bg);
+            }
             if (adam()) {
                 m = HeapPool.take(bg);                                                      // [B·G] m_0
                 HeapTransfer.read(inputs[slot++], m, 0);
             }
         }
 
-        // input filters as linear scans over the drive. The Momentum and SR-B filters run inside the recurrent loop
-        // (driveSum), on each sample's v row at offset 0: the drive row is read there anyway, and a pass of its own
-        // over the [T·B, G] drive cost a read and a write of it. The Adam/RMSProp filter replaces g_t by D_t here.
+        // input filters as linear scans over the drive. Without a mask the Momentum and SR-B filters ran on the inputs
+        // (Filter, above). With one they run inside the recurrent loop (driveSumScan), on each sample's v row at
+        // offset 0: the drive row is read there anyway, and a pass of its own over the [T·B, G] drive cost a read and
+        // a write of it. The Adam/RMSProp filter replaces g_t by D_t here.
         Saved sv = ctx.isRecording() ? new Saved() : null;
         double[][] vRows = null;                                             // per sample (scanFilter)
         if (scanFilter) {
@@ -293,6 +308,7 @@ final class FusedSweep extends Function implements SliceSink {
             recurrent.run();
             rView.read(r, 0);
             int ow = t * bg;
+            double[] stepBias = filter != null ? filter.stepBias(t, bRec, dtriv ? null : bxOrModBias, s, gates) : null;
             for (int b = 0; b < batch; b++) {
                 int ob = b * gates;
                 int hPrev = t * bh + b * hidden;
@@ -307,6 +323,17 @@ final class FusedSweep extends Function implements SliceSink {
                 }
                 if (isSrA) {
                     srARow(a, work, ow + ob, r, v, ob, bRec, bxLoop, gates, s, kappa[t + 1], rowG, rowR, rowP);
+                } else if (filter != null) {                  // v_t = s W x̃_t + s κ_t b_x [+ P_t v_0]; a = v_t + (r + b_h)
+                    if (filter.v0Nonzero || t == steps - 1) {
+                        filter.driveRow(work, ow + ob, rowG, dtriv ? null : bxOrModBias, v, ob, t, s, gates);
+                        if (t == steps - 1) {
+                            System.arraycopy(rowG, 0, v, ob, gates);                          // v_T, the state out
+                        }
+                        System.arraycopy(rowG, 0, work, ow + ob, gates);
+                        driveSum(a, ob, work, ow + ob, r, ob, bRec, null, gates, rowG, rowR);
+                    } else {
+                        driveSum(a, ob, work, ow + ob, r, ob, stepBias, null, gates, rowG, rowR);
+                    }
                 } else if (scanFilter) {                                          // v ← c v + s (g + b_x); a = v + (r + b_h)
                     driveSumScan(a, ob, work, ow + ob, r, ob, bRec, gates, rowG, rowR, vRows[b],
                             vCoefficient(kappa, t + 1), s, biasInScan ? bxOrModBias : null);
@@ -387,6 +414,7 @@ final class FusedSweep extends Function implements SliceSink {
             sv.w = w;
             sv.rec = rec;
             sv.kappa = kappa;
+            sv.filter = filter;
             sv.modBias = dtriv ? bxOrModBias : null;
             ctx.setState(sv);
         } else {
@@ -440,13 +468,18 @@ final class FusedSweep extends Function implements SliceSink {
         double[][] gateScratch = HeapPool.takeRows(9, hidden);
         double[] srRowA = HeapPool.take(gates);
         double[] srRowD = HeapPool.take(gates);
-        // summed on the way, on rows at offset 0: δb_h, and with the Momentum / SR-B filter (whose adjoint also runs
-        // here, step by step, its δg rows written straight to the native matrix of the input weight gradient's GEMM;
-        // δa stays in work for the recurrent weight gradient) δb_x
-        final boolean scanFilter = drive instanceof DriveSpec.Momentum
-                || (drive instanceof DriveSpec.ScheduledRestart && !isSrA);
+        // summed on the way, on rows at offset 0: δb_h, and with the Momentum / SR-B filter on the drive (masked
+        // sequences; its adjoint also runs here, step by step, its δg rows written straight to the native matrix of the
+        // input weight gradient's GEMM; δa stays in work for the recurrent weight gradient) δb_x
+        final Filter filter = sv.filter;
+        final boolean scanFilter = filter == null && (drive instanceof DriveSpec.Momentum
+                || (drive instanceof DriveSpec.ScheduledRestart && !isSrA));
         double[] dbh = dtriv ? null : new double[gates];
-        double[] dbx = scanFilter && !dtriv ? new double[gates] : null;
+        double[] dbx = (scanFilter || filter != null) && !dtriv ? new double[gates] : null;
+        // (input-side filter: per step the column sums of δa, then δb_h and δb_x; δv_0 per sample if it is needed)
+        final int vSlot = kind == Base.Kind.LSTM ? 3 : 2;                                 // v's index in inputs
+        double[] stepSum = filter != null && !dtriv ? new double[gates] : null;
+        double[][] dv0Rows = filter != null && ctx.needsInputGrad(vSlot) ? new double[batch][gates] : null;
         INDArray dGScan = scanFilter ? NativeScratch.exact("inputDeltas", type, steps * (long) batch, gates) : null;
         HeapTransfer.View dGRows = scanFilter ? HeapTransfer.view(dGScan) : null;     // δg rows go straight there
         double[][] dvRows = null;
@@ -508,16 +541,26 @@ final class FusedSweep extends Function implements SliceSink {
                     System.arraycopy(srRowA, 0, work, ow + ob, gates);
                     System.arraycopy(srRowD, 0, dv, ob, gates);
                 }
-                if (dbh != null || scanFilter) {
+                if (dbh != null || scanFilter || dv0Rows != null) {
                     System.arraycopy(work, ow + ob, rowD, 0, gates);                // δa (SR-A: δr_t)
                     if (scanFilter) {                                                // δa → δg; δv carried
                         double c = vCoefficient(kappa, t + 1);
                         biasAndScanBackward(rowD, dbh, dvRows[b], gates, c, s, dbx);
                         dGRows.writeAt(rowD, 0, ow + ob, gates);
+                    } else if (filter != null) {                                     // δa is δv_t
+                        if (stepSum != null) {
+                            addRows(stepSum, rowD, gates);
+                        }
+                        if (dv0Rows != null) {
+                            filter.accumulate(dv0Rows[b], rowD, t, gates);
+                        }
                     } else {
                         addRows(dbh, rowD, gates);
                     }
                 }
+            }
+            if (stepSum != null) {
+                filter.sumStep(stepSum, dbh, dbx, t, s, gates);
             }
             // δh_{t−1} = δr_t · U  (DTRIV: δa_t · Bᵀ); masked samples carry δh unchanged
             dRView.write(work, ow);
@@ -554,6 +597,36 @@ final class FusedSweep extends Function implements SliceSink {
             dRecBias = HeapTransfer.create(dbh, 0, type, 1, gates);                        // δb_h  [1, G]
         }
 
+        if (filter != null) {
+            // v_T (the state out) is the last step's drive: its gradient joins δa_{T−1} in the input-side products
+            // (dR, now free: δU is computed), δb_x and δv_0
+            if (anyNonzero(dv, bg)) {
+                INDArray last = dR.get(NDArrayIndex.interval((steps - 1) * (long) batch, steps * (long) batch),
+                        NDArrayIndex.all());
+                INDArray dvNd = HeapTransfer.create(dv, 0, type, batch, gates);
+                last.addi(dvNd);
+                ArrayPool.give(dvNd);
+                double[] sum = new double[gates];
+                for (int b = 0; b < batch; b++) {
+                    System.arraycopy(dv, b * gates, rowD, 0, gates);
+                    addRows(sum, rowD, gates);
+                    if (dv0Rows != null) {
+                        filter.accumulate(dv0Rows[b], rowD, steps - 1, gates);
+                    }
+                }
+                if (dbx != null) {
+                    Filter.scaleAddTo(dbx, sum, s * filter.kap[steps - 1], gates);
+                }
+            }
+            for (int b = 0; b < batch; b++) {                                              // δv_0 out
+                if (dv0Rows != null) {
+                    System.arraycopy(dv0Rows[b], 0, dv, b * gates, gates);
+                } else {
+                    java.util.Arrays.fill(dv, b * gates, (b + 1) * gates, 0.0);
+                }
+            }
+        }
+
         // input filters backward: δa → δg in place (spec/cells.md §6.3); Momentum and SR-B ran in the loop
         double[] dbxAdam = null;
         if (isSrA) {
@@ -569,7 +642,7 @@ final class FusedSweep extends Function implements SliceSink {
         }
 
         // input weight gradients and the input gradient: one GEMM each
-        INDArray dG = dGScan;                                                              // [T·B, G]
+        INDArray dG = filter != null ? dR : dGScan;                   // [T·B, G] (input-side filter: δV, the s is in α)
         if (dG == null) {
             dG = NativeScratch.matrix("gates", type, steps * (long) batch, gates);
             HeapTransfer.write(work, 0, dG, null);
@@ -577,7 +650,10 @@ final class FusedSweep extends Function implements SliceSink {
         INDArray[] grads = new INDArray[inputs()];
         if (ctx.needsInputGrad(0)) {
             INDArray dXt = NativeScratch.matrix("inputGrad", type, steps * (long) batch, in);   // [T·B, F]
-            Nd4j.gemm(dG, sv.w, dXt, false, false, 1.0, 0.0);
+            Nd4j.gemm(dG, sv.w, dXt, false, false, filter != null ? s : 1.0, 0.0);
+            if (filter != null) {
+                filter.scanInputGradients(dXt, batch * in);                                // δx̃ → δx
+            }
             INDArray perSample = dXt.reshape(steps, batch, in).permute(1, 0, 2);               // [B, T, F] view
             INDArray dst = backwardInto == null ? ArrayPool.take(type, batch, steps, in) : backwardInto[0];
             grads[0] = dst.assign(perSample);
@@ -595,6 +671,9 @@ final class FusedSweep extends Function implements SliceSink {
         }
         HeapPool.give(dh, dc, dv, dm);                                              // copied out by emit
         grads[t0] = product(dG, sv.xt, true, false, type, gates, in);                      // δW = δGᵀ X  [G, F]
+        if (filter != null) {
+            grads[t0].muli(s);                                                             // δW = s δVᵀ X̃
+        }
         if (dtriv) {
             grads[t0 + 1] = HeapTransfer.create(dbMod, 0, type, 1, hidden);
             grads[t0 + 2] = dRec;
@@ -693,6 +772,158 @@ final class FusedSweep extends Function implements SliceSink {
             System.arraycopy(dmRow, 0, dm, ov, gates);
         }
         HeapPool.give(vSample, mSample);
+    }
+
+    private Filter newFilter(double[] kappa) {
+        double[] c = new double[steps];
+        for (int t = 0; t < steps; t++) {
+            c[t] = vCoefficient(kappa, t + 1);
+        }
+        return new Filter(c);
+    }
+
+    private static boolean anyNonzero(double[] x, int n) {
+        for (int i = 0; i < n; i++) {
+            if (x[i] != 0) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /**
+     * The Momentum / SR-B filter on the inputs: with {@code x̃_t = c_t x̃_{t−1} + x_t}, {@code κ_t = c_t κ_{t−1} + 1}
+     * and {@code P_t = c_t P_{t−1}} (0-based t, {@code x̃_{−1} = 0}, {@code κ_{−1} = 0}, {@code P_{−1} = 1}), the
+     * filtered drive is {@code v_t = s W x̃_t + s κ_t b_x + P_t v_0}: one scan over the F-wide inputs instead of the
+     * G-wide drive (MomentumLSTM shape A: 64 against 1,024 per row; shape B: 1 against 512), and backward, by the same
+     * linearity, {@code δW = s δVᵀ X̃}, {@code δx̃ = s δV W} followed by the adjoint scan, {@code δb_x = s Σ_t κ_t Σ_b δv_t}
+     * and {@code δv_0 = Σ_t P_t δv_t}, where δv_t is the drive's gradient (δa_t, plus the output state's gradient at
+     * the last step). The same function as the filter on the drive, with its sums in another order.
+     */
+    private static final class Filter {
+        final double[] coef;     // c_t
+        final double[] kap;      // κ_t
+        final double[] pow;      // P_t
+        boolean v0Nonzero;       // the forward's v_0 is not all zero
+        private double[] bias;   // one step's b_h + s κ_t b_x
+        private double[] v0Row;  // a sample's v_0 at offset 0
+
+        Filter(double[] coef) {
+            int n = coef.length;
+            this.coef = coef;
+            this.kap = new double[n];
+            this.pow = new double[n];
+            double k = 0;
+            double p = 1;
+            for (int t = 0; t < n; t++) {
+                k = coef[t] * k + 1;
+                p = coef[t] * p;
+                kap[t] = k;
+                pow[t] = p;
+            }
+        }
+
+        /** {@code xt} [T·B, F] time-major, in place: {@code x̃_t = c_t x̃_{t−1} + x_t}; {@code bf} = B·F. */
+        void scanInputs(INDArray xt, int bf) {
+            int steps = coef.length;
+            double[] x = HeapPool.take(steps * bf);
+            HeapTransfer.read(xt, x, 0);
+            double[] prev = new double[bf];
+            double[] row = new double[bf];
+            System.arraycopy(x, 0, prev, 0, bf);
+            for (int t = 1; t < steps; t++) {
+                System.arraycopy(x, t * bf, row, 0, bf);
+                scaleAdd(row, prev, coef[t], bf);
+                System.arraycopy(row, 0, x, t * bf, bf);
+                double[] swap = prev;
+                prev = row;
+                row = swap;
+            }
+            HeapTransfer.write(x, 0, xt, null);
+            HeapPool.give(x);
+        }
+
+        /**
+         * {@code dxt} [T·B, F] time-major, in place: the adjoint of {@link #scanInputs},
+         * {@code u_t = δx̃_t + c_{t+1} u_{t+1}} from t = T−1 down.
+         */
+        void scanInputGradients(INDArray dxt, int bf) {
+            int steps = coef.length;
+            double[] x = HeapPool.take(steps * bf);
+            HeapTransfer.read(dxt, x, 0);
+            double[] next = new double[bf];
+            double[] row = new double[bf];
+            System.arraycopy(x, (steps - 1) * bf, next, 0, bf);
+            for (int t = steps - 2; t >= 0; t--) {
+                System.arraycopy(x, t * bf, row, 0, bf);
+                scaleAdd(row, next, coef[t + 1], bf);
+                System.arraycopy(row, 0, x, t * bf, bf);
+                double[] swap = next;
+                next = row;
+                row = swap;
+            }
+            HeapTransfer.write(x, 0, dxt, null);
+            HeapPool.give(x);
+        }
+
+        /** {@link #scaleAdd} for the enclosing sweep. */
+        static void scaleAddTo(double[] y, double[] x, double c, int n) {
+            scaleAdd(y, x, c, n);
+        }
+
+        /** {@code y ← y + c·x} on rows at offset 0. */
+        private static void scaleAdd(double[] y, double[] x, double c, int n) {
+            for (int j = 0; j < n; j++) {
+                y[j] = y[j] + c * x[j];
+            }
+        }
+
+        /** Step t's bias row {@code b_h + s κ_t b_x} (either may be null; null if both are). */
+        double[] stepBias(int t, double[] bh, double[] bx, double s, int n) {
+            if (bh == null && bx == null) {
+                return null;
+            }
+            if (bias == null) {
+                bias = new double[n];
+            }
+            double sk = s * kap[t];
+            for (int j = 0; j < n; j++) {
+                bias[j] = (bh != null ? bh[j] : 0) + (bx != null ? sk * bx[j] : 0);
+            }
+            return bias;
+        }
+
+        /** {@code row = work[o..o+n) + s κ_t b_x + P_t v_0[ov..ov+n)}: the whole v_t of a sample. */
+        void driveRow(double[] work, int o, double[] row, double[] bx, double[] v0, int ov, int t, double s, int n) {
+            System.arraycopy(work, o, row, 0, n);
+            if (bx != null) {
+                double sk = s * kap[t];
+                for (int j = 0; j < n; j++) {
+                    row[j] = row[j] + sk * bx[j];
+                }
+            }
+            if (v0Nonzero) {
+                if (v0Row == null) {
+                    v0Row = new double[n];
+                }
+                System.arraycopy(v0, ov, v0Row, 0, n);
+                scaleAdd(row, v0Row, pow[t], n);
+            }
+        }
+
+        /** Step t's column sums {@code S} of δv: {@code δb_h += S}, {@code δb_x += s κ_t S} (if not null); S cleared. */
+        void sumStep(double[] sum, double[] dbh, double[] dbx, int t, double s, int n) {
+            addRows(dbh, sum, n);
+            if (dbx != null) {
+                scaleAdd(dbx, sum, s * kap[t], n);
+            }
+            java.util.Arrays.fill(sum, 0, n, 0.0);
+        }
+
+        /** {@code dv0 ← dv0 + P_t·δv} on rows at offset 0. */
+        void accumulate(double[] dv0, double[] dvt, int t, int n) {
+            scaleAdd(dv0, dvt, pow[t], n);
+        }
     }
 
     /** One step of the momentum scan over a row: {@code v ← c·v + s·g; g ← v} ({@code g = work[o..o+n)}). */

@@ -14,6 +14,7 @@ import org.momentumrnn4j.cell.dynamics.SrForm;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
+import org.nd4j.linalg.indexing.NDArrayIndex;
 
 /**
  * The float32 fused kernel: {@link FusedSweep}'s algorithm on heap {@code float[]}s, with the float32-accurate
@@ -158,6 +159,7 @@ final class FusedSweepFloat extends Function implements SliceSink {
         INDArray w;           // W [G, F]
         INDArray rec;         // U [G, H] or B [H, H]
         float[] kappa;
+        Filter filter;        // the Momentum / SR-B filter moved to the inputs (xt then holds x̃), or null
 
         @Override
         public void close() {
@@ -195,12 +197,21 @@ final class FusedSweepFloat extends Function implements SliceSink {
         INDArray xtBase = ArrayPool.take(type, steps, batch, in).assign(x.permute(1, 0, 2));
         INDArray xt = xtBase.reshape(steps * (long) batch, in);                            // [T·B, F]
         INDArray gNd = NativeScratch.matrix("gates", type, steps * (long) batch, gates);  // [T·B, G]
-        Nd4j.gemm(xt, w, gNd, false, true, 1.0f, 0.0f);
+        // The Momentum and SR-B filters are linear: v_t = c_t v_{t−1} + s (W x_t + b_x) = s W x̃_t + s κ_t b_x + P_t v_0
+        // with x̃_t = c_t x̃_{t−1} + x_t, κ_t = c_t κ_{t−1} + 1, P_t = c_t P_{t−1}. Without a mask (whose inactive steps
+        // hold each sample's state) the scan runs over the F-wide inputs instead of the G-wide drive (Filter).
+        final Filter filter = (drive instanceof DriveSpec.Momentum
+                || (drive instanceof DriveSpec.ScheduledRestart && !srA())) && mask == null ? newFilter(kappa) : null;
+        if (filter != null) {
+            filter.scanInputs(xt, batch * in);
+        }
+        Nd4j.gemm(xt, w, gNd, false, true, filter != null ? s : 1.0f, 0.0f);              // (filter: s W x̃_t)
         float[] work = HeapPool.takeFloat(steps * bg);                                       // g, then D, then gates
         HeapTransfer.read(gNd, work, 0);
         // the bias b_x is added where each drive row is first read, on its copy at offset 0: in the Adam/RMSProp
         // scan, or in the recurrent loop (a pass of its own over [T·B, G] was a scalar loop over rows at offsets)
-        final boolean scanFilter = drive instanceof DriveSpec.Momentum || (drive instanceof DriveSpec.ScheduledRestart && !srA());
+        final boolean scanFilter = filter == null
+                && (drive instanceof DriveSpec.Momentum || (drive instanceof DriveSpec.ScheduledRestart && !srA()));
         final boolean biasInScan = scanFilter && !dtriv;
         final float[] bxAdam = !dtriv && adam() ? bxOrModBias : null;
         final float[] bxLoop = !dtriv && !biasInScan && !adam() ? bxOrModBias : null;     // plain and SR-A
@@ -219,15 +230,19 @@ final class FusedSweepFloat extends Function implements SliceSink {
         if (hasDriveState()) {
             v = HeapPool.takeFloat(bg);                                                          // [B·G] v_0 or p_0
             HeapTransfer.read(inputs[slot++], v, 0);
+            if (filter != null) {
+                filter.v0Nonzero = anyNonzero(v, bg);
+            }
             if (adam()) {
                 m = HeapPool.takeFloat(bg);                                                      // [B·G] m_0
                 HeapTransfer.read(inputs[slot++], m, 0);
             }
         }
 
-        // input filters as linear scans over the drive. The Momentum and SR-B filters run inside the recurrent loop
-        // (driveSum), on each sample's v row at offset 0: the drive row is read there anyway, and a pass of its own
-        // over the [T·B, G] drive cost a read and a write of it. The Adam/RMSProp filter replaces g_t by D_t here.
+        // input filters as linear scans over the drive. Without a mask the Momentum and SR-B filters ran on the inputs
+        // (Filter, above). With one they run inside the recurrent loop (driveSumScan), on each sample's v row at
+        // offset 0: the drive row is read there anyway, and a pass of its own over the [T·B, G] drive cost a read and
+        // a write of it. The Adam/RMSProp filter replaces g_t by D_t here.
         Saved sv = ctx.isRecording() ? new Saved() : null;
         float[][] vRows = null;                                             // per sample (scanFilter)
         if (scanFilter) {
@@ -273,6 +288,7 @@ final class FusedSweepFloat extends Function implements SliceSink {
             recurrent.run();
             rView.read(r, 0);
             int ow = t * bg;
+            float[] stepBias = filter != null ? filter.stepBias(t, bRec, dtriv ? null : bxOrModBias, s, gates) : null;
             for (int b = 0; b < batch; b++) {
                 int ob = b * gates;
                 int hPrev = t * bh + b * hidden;
@@ -287,6 +303,17 @@ final class FusedSweepFloat extends Function implements SliceSink {
                 }
                 if (isSrA) {
                     srARow(a, work, ow + ob, r, v, ob, bRec, bxLoop, gates, s, kappa[t + 1], rowG, rowR, rowP);
+                } else if (filter != null) {                  // v_t = s W x̃_t + s κ_t b_x [+ P_t v_0]; a = v_t + (r + b_h)
+                    if (filter.v0Nonzero || t == steps - 1) {
+                        filter.driveRow(work, ow + ob, rowG, dtriv ? null : bxOrModBias, v, ob, t, s, gates);
+                        if (t == steps - 1) {
+                            System.arraycopy(rowG, 0, v, ob, gates);                          // v_T, the state out
+                        }
+                        System.arraycopy(rowG, 0, work, ow + ob, gates);
+                        driveSum(a, ob, work, ow + ob, r, ob, bRec, null, gates, rowG, rowR);
+                    } else {
+                        driveSum(a, ob, work, ow + ob, r, ob, stepBias, null, gates, rowG, rowR);
+                    }
                 } else if (scanFilter) {                                          // v ← c v + s (g + b_x); a = v + (r + b_h)
                     driveSumScan(a, ob, work, ow + ob, r, ob, bRec, gates, rowG, rowR, vRows[b],
                             vCoefficient(kappa, t + 1), s, biasInScan ? bxOrModBias : null);
@@ -367,6 +394,7 @@ final class FusedSweepFloat extends Function implements SliceSink {
             sv.w = w;
             sv.rec = rec;
             sv.kappa = kappa;
+            sv.filter = filter;
             sv.modBias = dtriv ? bxOrModBias : null;
             ctx.setState(sv);
         } else {
@@ -420,13 +448,18 @@ final class FusedSweepFloat extends Function implements SliceSink {
         float[][] gateScratch = HeapPool.takeFloatRows(9, hidden);
         float[] srRowA = HeapPool.takeFloat(gates);
         float[] srRowD = HeapPool.takeFloat(gates);
-        // summed on the way, on rows at offset 0: δb_h, and with the Momentum / SR-B filter (whose adjoint also runs
-        // here, step by step, its δg rows written straight to the native matrix of the input weight gradient's GEMM;
-        // δa stays in work for the recurrent weight gradient) δb_x
-        final boolean scanFilter = drive instanceof DriveSpec.Momentum
-                || (drive instanceof DriveSpec.ScheduledRestart && !isSrA);
+        // summed on the way, on rows at offset 0: δb_h, and with the Momentum / SR-B filter on the drive (masked
+        // sequences; its adjoint also runs here, step by step, its δg rows written straight to the native matrix of the
+        // input weight gradient's GEMM; δa stays in work for the recurrent weight gradient) δb_x
+        final Filter filter = sv.filter;
+        final boolean scanFilter = filter == null && (drive instanceof DriveSpec.Momentum
+                || (drive instanceof DriveSpec.ScheduledRestart && !isSrA));
         float[] dbh = dtriv ? null : new float[gates];
-        float[] dbx = scanFilter && !dtriv ? new float[gates] : null;
+        float[] dbx = (scanFilter || filter != null) && !dtriv ? new float[gates] : null;
+        // (input-side filter: per step the column sums of δa, then δb_h and δb_x; δv_0 per sample if it is needed)
+        final int vSlot = kind == Base.Kind.LSTM ? 3 : 2;                                 // v's index in inputs
+        float[] stepSum = filter != null && !dtriv ? new float[gates] : null;
+        float[][] dv0Rows = filter != null && ctx.needsInputGrad(vSlot) ? new float[batch][gates] : null;
         INDArray dGScan = scanFilter ? NativeScratch.exact("inputDeltas", type, steps * (long) batch, gates) : null;
         HeapTransfer.View dGRows = scanFilter ? HeapTransfer.view(dGScan) : null;     // δg rows go straight there
         float[][] dvRows = null;
@@ -488,16 +521,26 @@ final class FusedSweepFloat extends Function implements SliceSink {
                     System.arraycopy(srRowA, 0, work, ow + ob, gates);
                     System.arraycopy(srRowD, 0, dv, ob, gates);
                 }
-                if (dbh != null || scanFilter) {
+                if (dbh != null || scanFilter || dv0Rows != null) {
                     System.arraycopy(work, ow + ob, rowD, 0, gates);                // δa (SR-A: δr_t)
                     if (scanFilter) {                                                // δa → δg; δv carried
                         float c = vCoefficient(kappa, t + 1);
                         biasAndScanBackward(rowD, dbh, dvRows[b], gates, c, s, dbx);
                         dGRows.writeAt(rowD, 0, ow + ob, gates);
+                    } else if (filter != null) {                                     // δa is δv_t
+                        if (stepSum != null) {
+                            addRows(stepSum, rowD, gates);
+                        }
+                        if (dv0Rows != null) {
+                            filter.accumulate(dv0Rows[b], rowD, t, gates);
+                        }
                     } else {
                         addRows(dbh, rowD, gates);
                     }
                 }
+            }
+            if (stepSum != null) {
+                filter.sumStep(stepSum, dbh, dbx, t, s, gates);
             }
             // δh_{t−1} = δr_t · U  (DTRIV: δa_t · Bᵀ); masked samples carry δh unchanged
             dRView.write(work, ow);
@@ -534,6 +577,36 @@ final class FusedSweepFloat extends Function implements SliceSink {
             dRecBias = HeapTransfer.create(dbh, 0, type, 1, gates);                        // δb_h  [1, G]
         }
 
+        if (filter != null) {
+            // v_T (the state out) is the last step's drive: its gradient joins δa_{T−1} in the input-side products
+            // (dR, now free: δU is computed), δb_x and δv_0
+            if (anyNonzero(dv, bg)) {
+                INDArray last = dR.get(NDArrayIndex.interval((steps - 1) * (long) batch, steps * (long) batch),
+                        NDArrayIndex.all());
+                INDArray dvNd = HeapTransfer.create(dv, 0, type, batch, gates);
+                last.addi(dvNd);
+                ArrayPool.give(dvNd);
+                float[] sum = new float[gates];
+                for (int b = 0; b < batch; b++) {
+                    System.arraycopy(dv, b * gates, rowD, 0, gates);
+                    addRows(sum, rowD, gates);
+                    if (dv0Rows != null) {
+                        filter.accumulate(dv0Rows[b], rowD, steps - 1, gates);
+                    }
+                }
+                if (dbx != null) {
+                    Filter.scaleAddTo(dbx, sum, s * filter.kap[steps - 1], gates);
+                }
+            }
+            for (int b = 0; b < batch; b++) {                                              // δv_0 out
+                if (dv0Rows != null) {
+                    System.arraycopy(dv0Rows[b], 0, dv, b * gates, gates);
+                } else {
+                    java.util.Arrays.fill(dv, b * gates, (b + 1) * gates, 0.0f);
+                }
+            }
+        }
+
         // input filters backward: δa → δg in place (spec/cells.md §6.3); Momentum and SR-B ran in the loop
         float[] dbxAdam = null;
         if (isSrA) {
@@ -549,7 +622,7 @@ final class FusedSweepFloat extends Function implements SliceSink {
         }
 
         // input weight gradients and the input gradient: one GEMM each
-        INDArray dG = dGScan;                                                              // [T·B, G]
+        INDArray dG = filter != null ? dR : dGScan;                   // [T·B, G] (input-side filter: δV, the s is in α)
         if (dG == null) {
             dG = NativeScratch.matrix("gates", type, steps * (long) batch, gates);
             HeapTransfer.write(work, 0, dG, null);
@@ -557,7 +630,10 @@ final class FusedSweepFloat extends Function implements SliceSink {
         INDArray[] grads = new INDArray[inputs()];
         if (ctx.needsInputGrad(0)) {
             INDArray dXt = NativeScratch.matrix("inputGrad", type, steps * (long) batch, in);   // [T·B, F]
-            Nd4j.gemm(dG, sv.w, dXt, false, false, 1.0f, 0.0f);
+            Nd4j.gemm(dG, sv.w, dXt, false, false, filter != null ? s : 1.0f, 0.0f);
+            if (filter != null) {
+                filter.scanInputGradients(dXt, batch * in);                                // δx̃ → δx
+            }
             INDArray perSample = dXt.reshape(steps, batch, in).permute(1, 0, 2);               // [B, T, F] view
             INDArray dst = backwardInto == null ? ArrayPool.take(type, batch, steps, in) : backwardInto[0];
             grads[0] = dst.assign(perSample);
@@ -575,6 +651,9 @@ final class FusedSweepFloat extends Function implements SliceSink {
         }
         HeapPool.give(dh, dc, dv, dm);                                              // copied out by emit
         grads[t0] = product(dG, sv.xt, true, false, type, gates, in);                      // δW = δGᵀ X  [G, F]
+        if (filter != null) {
+            grads[t0].muli(s);                                                             // δW = s δVᵀ X̃
+        }
         if (dtriv) {
             grads[t0 + 1] = HeapTransfer.create(dbMod, 0, type, 1, hidden);
             grads[t0 + 2] = dRec;
@@ -673,6 +752,158 @@ final class FusedSweepFloat extends Function implements SliceSink {
             System.arraycopy(dmRow, 0, dm, ov, gates);
         }
         HeapPool.give(vSample, mSample);
+    }
+
+    private Filter newFilter(float[] kappa) {
+        float[] c = new float[steps];
+        for (int t = 0; t < steps; t++) {
+            c[t] = vCoefficient(kappa, t + 1);
+        }
+        return new Filter(c);
+    }
+
+    private static boolean anyNonzero(float[] x, int n) {
+        for (int i = 0; i < n; i++) {
+            if (x[i] != 0) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /**
+     * The Momentum / SR-B filter on the inputs: with {@code x̃_t = c_t x̃_{t−1} + x_t}, {@code κ_t = c_t κ_{t−1} + 1}
+     * and {@code P_t = c_t P_{t−1}} (0-based t, {@code x̃_{−1} = 0}, {@code κ_{−1} = 0}, {@code P_{−1} = 1}), the
+     * filtered drive is {@code v_t = s W x̃_t + s κ_t b_x + P_t v_0}: one scan over the F-wide inputs instead of the
+     * G-wide drive (MomentumLSTM shape A: 64 against 1,024 per row; shape B: 1 against 512), and backward, by the same
+     * linearity, {@code δW = s δVᵀ X̃}, {@code δx̃ = s δV W} followed by the adjoint scan, {@code δb_x = s Σ_t κ_t Σ_b δv_t}
+     * and {@code δv_0 = Σ_t P_t δv_t}, where δv_t is the drive's gradient (δa_t, plus the output state's gradient at
+     * the last step). The same function as the filter on the drive, with its sums in another order.
+     */
+    private static final class Filter {
+        final float[] coef;     // c_t
+        final float[] kap;      // κ_t
+        final float[] pow;      // P_t
+        boolean v0Nonzero;       // the forward's v_0 is not all zero
+        private float[] bias;   // one step's b_h + s κ_t b_x
+        private float[] v0Row;  // a sample's v_0 at offset 0
+
+        Filter(float[] coef) {
+            int n = coef.length;
+            this.coef = coef;
+            this.kap = new float[n];
+            this.pow = new float[n];
+            float k = 0;
+            float p = 1;
+            for (int t = 0; t < n; t++) {
+                k = coef[t] * k + 1;
+                p = coef[t] * p;
+                kap[t] = k;
+                pow[t] = p;
+            }
+        }
+
+        /** {@code xt} [T·B, F] time-major, in place: {@code x̃_t = c_t x̃_{t−1} + x_t}; {@code bf} = B·F. */
+        void scanInputs(INDArray xt, int bf) {
+            int steps = coef.length;
+            float[] x = HeapPool.takeFloat(steps * bf);
+            HeapTransfer.read(xt, x, 0);
+            float[] prev = new float[bf];
+            float[] row = new float[bf];
+            System.arraycopy(x, 0, prev, 0, bf);
+            for (int t = 1; t < steps; t++) {
+                System.arraycopy(x, t * bf, row, 0, bf);
+                scaleAdd(row, prev, coef[t], bf);
+                System.arraycopy(row, 0, x, t * bf, bf);
+                float[] swap = prev;
+                prev = row;
+                row = swap;
+            }
+            HeapTransfer.write(x, 0, xt, null);
+            HeapPool.give(x);
+        }
+
+        /**
+         * {@code dxt} [T·B, F] time-major, in place: the adjoint of {@link #scanInputs},
+         * {@code u_t = δx̃_t + c_{t+1} u_{t+1}} from t = T−1 down.
+         */
+        void scanInputGradients(INDArray dxt, int bf) {
+            int steps = coef.length;
+            float[] x = HeapPool.takeFloat(steps * bf);
+            HeapTransfer.read(dxt, x, 0);
+            float[] next = new float[bf];
+            float[] row = new float[bf];
+            System.arraycopy(x, (steps - 1) * bf, next, 0, bf);
+            for (int t = steps - 2; t >= 0; t--) {
+                System.arraycopy(x, t * bf, row, 0, bf);
+                scaleAdd(row, next, coef[t + 1], bf);
+                System.arraycopy(row, 0, x, t * bf, bf);
+                float[] swap = next;
+                next = row;
+                row = swap;
+            }
+            HeapTransfer.write(x, 0, dxt, null);
+            HeapPool.give(x);
+        }
+
+        /** {@link #scaleAdd} for the enclosing sweep. */
+        static void scaleAddTo(float[] y, float[] x, float c, int n) {
+            scaleAdd(y, x, c, n);
+        }
+
+        /** {@code y ← y + c·x} on rows at offset 0. */
+        private static void scaleAdd(float[] y, float[] x, float c, int n) {
+            for (int j = 0; j < n; j++) {
+                y[j] = y[j] + c * x[j];
+            }
+        }
+
+        /** Step t's bias row {@code b_h + s κ_t b_x} (either may be null; null if both are). */
+        float[] stepBias(int t, float[] bh, float[] bx, float s, int n) {
+            if (bh == null && bx == null) {
+                return null;
+            }
+            if (bias == null) {
+                bias = new float[n];
+            }
+            float sk = s * kap[t];
+            for (int j = 0; j < n; j++) {
+                bias[j] = (bh != null ? bh[j] : 0) + (bx != null ? sk * bx[j] : 0);
+            }
+            return bias;
+        }
+
+        /** {@code row = work[o..o+n) + s κ_t b_x + P_t v_0[ov..ov+n)}: the whole v_t of a sample. */
+        void driveRow(float[] work, int o, float[] row, float[] bx, float[] v0, int ov, int t, float s, int n) {
+            System.arraycopy(work, o, row, 0, n);
+            if (bx != null) {
+                float sk = s * kap[t];
+                for (int j = 0; j < n; j++) {
+                    row[j] = row[j] + sk * bx[j];
+                }
+            }
+            if (v0Nonzero) {
+                if (v0Row == null) {
+                    v0Row = new float[n];
+                }
+                System.arraycopy(v0, ov, v0Row, 0, n);
+                scaleAdd(row, v0Row, pow[t], n);
+            }
+        }
+
+        /** Step t's column sums {@code S} of δv: {@code δb_h += S}, {@code δb_x += s κ_t S} (if not null); S cleared. */
+        void sumStep(float[] sum, float[] dbh, float[] dbx, int t, float s, int n) {
+            addRows(dbh, sum, n);
+            if (dbx != null) {
+                scaleAdd(dbx, sum, s * kap[t], n);
+            }
+            java.util.Arrays.fill(sum, 0, n, 0.0f);
+        }
+
+        /** {@code dv0 ← dv0 + P_t·δv} on rows at offset 0. */
+        void accumulate(float[] dv0, float[] dvt, int t, int n) {
+            scaleAdd(dv0, dvt, pow[t], n);
+        }
     }
 
     /** One step of the momentum scan over a row: {@code v ← c·v + s·g; g ← v} ({@code g = work[o..o+n)}). */
