@@ -595,7 +595,7 @@ final class FusedSweepFloat extends Function implements SliceSink {
                     }
                 }
                 if (dbx != null) {
-                    Filter.scaleAddTo(dbx, sum, s * filter.kap[steps - 1], gates);
+                    Filter.scaleAdd(dbx, sum, s * filter.kap[steps - 1], gates);
                 }
             }
             for (int b = 0; b < batch; b++) {                                              // δv_0 out
@@ -805,22 +805,7 @@ final class FusedSweepFloat extends Function implements SliceSink {
 
         /** {@code xt} [T·B, F] time-major, in place: {@code x̃_t = c_t x̃_{t−1} + x_t}; {@code bf} = B·F. */
         void scanInputs(INDArray xt, int bf) {
-            int steps = coef.length;
-            float[] x = HeapPool.takeFloat(steps * bf);
-            HeapTransfer.read(xt, x, 0);
-            float[] prev = new float[bf];
-            float[] row = new float[bf];
-            System.arraycopy(x, 0, prev, 0, bf);
-            for (int t = 1; t < steps; t++) {
-                System.arraycopy(x, t * bf, row, 0, bf);
-                scaleAdd(row, prev, coef[t], bf);
-                System.arraycopy(row, 0, x, t * bf, bf);
-                float[] swap = prev;
-                prev = row;
-                row = swap;
-            }
-            HeapTransfer.write(x, 0, xt, null);
-            HeapPool.give(x);
+            scan(xt, bf, false);
         }
 
         /**
@@ -828,27 +813,28 @@ final class FusedSweepFloat extends Function implements SliceSink {
          * {@code u_t = δx̃_t + c_{t+1} u_{t+1}} from t = T−1 down.
          */
         void scanInputGradients(INDArray dxt, int bf) {
-            int steps = coef.length;
-            float[] x = HeapPool.takeFloat(steps * bf);
-            HeapTransfer.read(dxt, x, 0);
-            float[] next = new float[bf];
-            float[] row = new float[bf];
-            System.arraycopy(x, (steps - 1) * bf, next, 0, bf);
-            for (int t = steps - 2; t >= 0; t--) {
-                System.arraycopy(x, t * bf, row, 0, bf);
-                scaleAdd(row, next, coef[t + 1], bf);
-                System.arraycopy(row, 0, x, t * bf, bf);
-                float[] swap = next;
-                next = row;
-                row = swap;
-            }
-            HeapTransfer.write(x, 0, dxt, null);
-            HeapPool.give(x);
+            scan(dxt, bf, true);
         }
 
-        /** {@link #scaleAdd} for the enclosing sweep. */
-        static void scaleAddTo(float[] y, float[] x, float c, int n) {
-            scaleAdd(y, x, c, n);
+        /** Forward: {@code row_t += c_t·row_{t−1}} for t = 1 up; reverse: {@code row_t += c_{t+1}·row_{t+1}} for t = T−2 down. */
+        private void scan(INDArray a, int bf, boolean reverse) {
+            int steps = coef.length;
+            float[] x = HeapPool.takeFloat(steps * bf);
+            HeapTransfer.read(a, x, 0);
+            float[] carry = new float[bf];                                  // rows at offset 0 (vectorized)
+            float[] row = new float[bf];
+            System.arraycopy(x, reverse ? (steps - 1) * bf : 0, carry, 0, bf);
+            for (int i = 1; i < steps; i++) {
+                int t = reverse ? steps - 1 - i : i;
+                System.arraycopy(x, t * bf, row, 0, bf);
+                scaleAdd(row, carry, coef[reverse ? t + 1 : t], bf);
+                System.arraycopy(row, 0, x, t * bf, bf);
+                float[] swap = carry;
+                carry = row;
+                row = swap;
+            }
+            HeapTransfer.write(x, 0, a, null);
+            HeapPool.give(x);
         }
 
         /** {@code y ← y + c·x} on rows at offset 0. */
