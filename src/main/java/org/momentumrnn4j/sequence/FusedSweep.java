@@ -173,8 +173,8 @@ final class FusedSweep extends Function implements SliceSink {
         double[] hs;          // [(T+1)·B·H] h_0..h_T
         double[] cs;          // [(T+1)·B·H] c_0..c_T (LSTM)
         double[] g;           // [T·B·G] input drive (Adam)
-        double[] v0;          // [B·G] v at the start (Adam: backward recomputes v_t, m_t from g_t)
-        double[] m0;          // [B·G] m at the start (Adam)
+        double[] v0;          // [B·S·G] v before each segment of adamSegment() steps (Adam: backward recomputes
+        double[] m0;          //   v_t, m_t from g_t segment by segment); m likewise
         double[] modBias;     // [H] (DTRIV)
         INDArray w;           // W [G, F]
         INDArray rec;         // U [G, H] or B [H, H]
@@ -278,13 +278,12 @@ final class FusedSweep extends Function implements SliceSink {
             // from v_0, m_0 (bit for bit: the same operations), which costs less than writing and reading back
             // two more [T·B·G] arrays (AdamLSTM shape A: 26 MB each way).
             double[] gKeep = sv != null ? HeapPool.take(steps * bg) : null;                   // g_t, kept row by row
+            int checkpoints = batch * adamSegments() * gates;
             if (sv != null) {
-                sv.v0 = HeapPool.take(bg);
-                sv.m0 = HeapPool.take(bg);
-                System.arraycopy(v, 0, sv.v0, 0, bg);
-                System.arraycopy(m, 0, sv.m0, 0, bg);
+                sv.v0 = HeapPool.take(checkpoints);
+                sv.m0 = HeapPool.take(checkpoints);
             }
-            adamForward(work, gKeep, v, m, bxAdam, mu, s, beta);
+            adamForward(work, gKeep, sv != null ? sv.v0 : null, sv != null ? sv.m0 : null, v, m, bxAdam, mu, s, beta);
             if (sv != null) {
                 sv.g = gKeep;
             }
@@ -693,9 +692,11 @@ final class FusedSweep extends Function implements SliceSink {
      * kept in {@code gKeep} if not null, replaced by {@code D_t} in {@code work}; {@code v}, {@code m} [B·G] advanced.
      * A method of its own: inside the large {@code forward} the JIT compiled its loops slower (RESULTS.md, session 9).
      */
-    private void adamForward(double[] work, double[] gKeep, double[] v, double[] m, double[] bx, double mu, double s,
-                             double beta) {
+    private void adamForward(double[] work, double[] gKeep, double[] vCheck, double[] mCheck, double[] v, double[] m,
+                             double[] bx, double mu, double s, double beta) {
         int bg = batch * gates;
+        int seg = adamSegment();
+        int segments = adamSegments();
         double[] vRow = new double[gates];                               // per sample (see the momentum scan)
         double[] mRow = new double[gates];
         double[] gRow = new double[gates];
@@ -705,6 +706,11 @@ final class FusedSweep extends Function implements SliceSink {
             System.arraycopy(m, ov, mRow, 0, gates);
             for (int t = 0; t < steps; t++) {
                 int o = t * bg + ov;
+                if (vCheck != null && t % seg == 0) {                    // the state before each segment
+                    int oc = (b * segments + t / seg) * gates;
+                    System.arraycopy(vRow, 0, vCheck, oc, gates);
+                    System.arraycopy(mRow, 0, mCheck, oc, gates);
+                }
                 if (active(t, b)) {                                   // (backward reads no inactive row)
                     System.arraycopy(work, o, gRow, 0, gates);
                     if (bx != null) {
@@ -728,50 +734,75 @@ final class FusedSweep extends Function implements SliceSink {
      * {@code m0} and the kept {@code g} (the forward's operations, so the same values). A method of its own, as
      * {@link #adamForward}.
      */
-    private void adamBackward(double[] work, double[] g, double[] v0, double[] m0, double[] dv, double[] dm, double[] dbx,
-                              double mu, double s, double beta) {
+    private void adamBackward(double[] work, double[] g, double[] vCheck, double[] mCheck, double[] dv, double[] dm,
+                              double[] dbx, double mu, double s, double beta) {
         int bg = batch * gates;
+        int seg = adamSegment();
+        int segments = adamSegments();
         double[] dvRow = new double[gates];                              // per sample, as in forward
         double[] dmRow = new double[gates];
         double[] daRow = new double[gates];
         double[] mtRow = new double[gates];
         double[] vtRow = new double[gates];
         double[] gtRow = new double[gates];
-        double[] vSample = HeapPool.take(steps * gates);                // [T·G] one sample's v_t, recomputed
-        double[] mSample = HeapPool.take(steps * gates);                // [T·G] its m_t
+        double[] vSeg = HeapPool.take(seg * gates);                     // [K·G] one segment's v_t, recomputed
+        double[] mSeg = HeapPool.take(seg * gates);                     // [K·G] its m_t
         for (int b = 0; b < batch; b++) {
             int ov = b * gates;
-            System.arraycopy(v0, ov, vtRow, 0, gates);
-            System.arraycopy(m0, ov, mtRow, 0, gates);
-            for (int t = 0; t < steps; t++) {                             // the forward's state updates, again
-                if (active(t, b)) {
-                    System.arraycopy(g, t * bg + ov, gtRow, 0, gates);
-                    adamState(gtRow, vtRow, mtRow, gates, mu, s, beta);
-                    System.arraycopy(vtRow, 0, vSample, t * gates, gates);
-                    System.arraycopy(mtRow, 0, mSample, t * gates, gates);
-                }
-            }
             System.arraycopy(dv, ov, dvRow, 0, gates);
             System.arraycopy(dm, ov, dmRow, 0, gates);
-            for (int t = steps - 1; t >= 0; t--) {
-                if (!active(t, b)) {
-                    continue;
+            for (int k = segments - 1; k >= 0; k--) {
+                int t0 = k * seg;
+                int t1 = Math.min(steps, t0 + seg);
+                int oc = (b * segments + k) * gates;
+                System.arraycopy(vCheck, oc, vtRow, 0, gates);
+                System.arraycopy(mCheck, oc, mtRow, 0, gates);
+                for (int t = t0; t < t1; t++) {                           // the forward's state updates, again
+                    if (active(t, b)) {
+                        System.arraycopy(g, t * bg + ov, gtRow, 0, gates);
+                        adamState(gtRow, vtRow, mtRow, gates, mu, s, beta);
+                        System.arraycopy(vtRow, 0, vSeg, (t - t0) * gates, gates);
+                        System.arraycopy(mtRow, 0, mSeg, (t - t0) * gates, gates);
+                    }
                 }
-                int o2 = t * bg + ov;
-                System.arraycopy(work, o2, daRow, 0, gates);
-                System.arraycopy(mSample, t * gates, mtRow, 0, gates);
-                System.arraycopy(vSample, t * gates, vtRow, 0, gates);
-                System.arraycopy(g, o2, gtRow, 0, gates);
-                adamScanBackward(daRow, mtRow, vtRow, gtRow, dvRow, dmRow, gates, mu, s, beta);
-                System.arraycopy(daRow, 0, work, o2, gates);
-                if (dbx != null) {
-                    addRows(dbx, daRow, gates);                              // δb_x, rows at offset 0
+                for (int t = t1 - 1; t >= t0; t--) {
+                    if (!active(t, b)) {
+                        continue;
+                    }
+                    int o2 = t * bg + ov;
+                    System.arraycopy(work, o2, daRow, 0, gates);
+                    System.arraycopy(mSeg, (t - t0) * gates, mtRow, 0, gates);
+                    System.arraycopy(vSeg, (t - t0) * gates, vtRow, 0, gates);
+                    System.arraycopy(g, o2, gtRow, 0, gates);
+                    adamScanBackward(daRow, mtRow, vtRow, gtRow, dvRow, dmRow, gates, mu, s, beta);
+                    System.arraycopy(daRow, 0, work, o2, gates);
+                    if (dbx != null) {
+                        addRows(dbx, daRow, gates);                              // δb_x, rows at offset 0
+                    }
                 }
             }
             System.arraycopy(dvRow, 0, dv, ov, gates);
             System.arraycopy(dmRow, 0, dm, ov, gates);
         }
-        HeapPool.give(vSample, mSample);
+        HeapPool.give(vSeg, mSeg);
+    }
+
+    /**
+     * Steps per segment of the Adam backward's recomputation: a segment's v_t and m_t (2·K·G values, 256 kB in
+     * float32) stay in the core's L2 cache between the recomputation and the adjoint. Recomputing a whole sample's
+     * T steps first measured slower where those spill (AdamLSTM shape B: 2 × 1.6 MB; RESULTS.md, session 9).
+     */
+    private int adamSegment() {
+        int forced = adamSegmentSteps;
+        return Math.max(1, Math.min(steps, forced > 0 ? forced : 32768 / gates));
+    }
+
+    /** Tests set this to force the segment length of the Adam backward's recomputation; 0 = {@link #adamSegment}'s rule. */
+    static volatile int adamSegmentSteps;
+
+    private int adamSegments() {
+        int seg = adamSegment();
+        return (steps + seg - 1) / seg;
     }
 
     private Filter newFilter(double[] kappa) {

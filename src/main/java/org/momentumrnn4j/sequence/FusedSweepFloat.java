@@ -153,8 +153,8 @@ final class FusedSweepFloat extends Function implements SliceSink {
         float[] hs;          // [(T+1)·B·H] h_0..h_T
         float[] cs;          // [(T+1)·B·H] c_0..c_T (LSTM)
         float[] g;           // [T·B·G] input drive (Adam)
-        float[] v0;          // [B·G] v at the start (Adam: backward recomputes v_t, m_t from g_t)
-        float[] m0;          // [B·G] m at the start (Adam)
+        float[] v0;          // [B·S·G] v before each segment of adamSegment() steps (Adam: backward recomputes
+        float[] m0;          //   v_t, m_t from g_t segment by segment); m likewise
         float[] modBias;     // [H] (DTRIV)
         INDArray w;           // W [G, F]
         INDArray rec;         // U [G, H] or B [H, H]
@@ -258,13 +258,12 @@ final class FusedSweepFloat extends Function implements SliceSink {
             // from v_0, m_0 (bit for bit: the same operations), which costs less than writing and reading back
             // two more [T·B·G] arrays (AdamLSTM shape A: 26 MB each way).
             float[] gKeep = sv != null ? HeapPool.takeFloat(steps * bg) : null;                   // g_t, kept row by row
+            int checkpoints = batch * adamSegments() * gates;
             if (sv != null) {
-                sv.v0 = HeapPool.takeFloat(bg);
-                sv.m0 = HeapPool.takeFloat(bg);
-                System.arraycopy(v, 0, sv.v0, 0, bg);
-                System.arraycopy(m, 0, sv.m0, 0, bg);
+                sv.v0 = HeapPool.takeFloat(checkpoints);
+                sv.m0 = HeapPool.takeFloat(checkpoints);
             }
-            adamForward(work, gKeep, v, m, bxAdam, mu, s, beta);
+            adamForward(work, gKeep, sv != null ? sv.v0 : null, sv != null ? sv.m0 : null, v, m, bxAdam, mu, s, beta);
             if (sv != null) {
                 sv.g = gKeep;
             }
@@ -673,9 +672,11 @@ final class FusedSweepFloat extends Function implements SliceSink {
      * kept in {@code gKeep} if not null, replaced by {@code D_t} in {@code work}; {@code v}, {@code m} [B·G] advanced.
      * A method of its own: inside the large {@code forward} the JIT compiled its loops slower (RESULTS.md, session 9).
      */
-    private void adamForward(float[] work, float[] gKeep, float[] v, float[] m, float[] bx, float mu, float s,
-                             float beta) {
+    private void adamForward(float[] work, float[] gKeep, float[] vCheck, float[] mCheck, float[] v, float[] m,
+                             float[] bx, float mu, float s, float beta) {
         int bg = batch * gates;
+        int seg = adamSegment();
+        int segments = adamSegments();
         float[] vRow = new float[gates];                               // per sample (see the momentum scan)
         float[] mRow = new float[gates];
         float[] gRow = new float[gates];
@@ -685,6 +686,11 @@ final class FusedSweepFloat extends Function implements SliceSink {
             System.arraycopy(m, ov, mRow, 0, gates);
             for (int t = 0; t < steps; t++) {
                 int o = t * bg + ov;
+                if (vCheck != null && t % seg == 0) {                    // the state before each segment
+                    int oc = (b * segments + t / seg) * gates;
+                    System.arraycopy(vRow, 0, vCheck, oc, gates);
+                    System.arraycopy(mRow, 0, mCheck, oc, gates);
+                }
                 if (active(t, b)) {                                   // (backward reads no inactive row)
                     System.arraycopy(work, o, gRow, 0, gates);
                     if (bx != null) {
@@ -708,50 +714,75 @@ final class FusedSweepFloat extends Function implements SliceSink {
      * {@code m0} and the kept {@code g} (the forward's operations, so the same values). A method of its own, as
      * {@link #adamForward}.
      */
-    private void adamBackward(float[] work, float[] g, float[] v0, float[] m0, float[] dv, float[] dm, float[] dbx,
-                              float mu, float s, float beta) {
+    private void adamBackward(float[] work, float[] g, float[] vCheck, float[] mCheck, float[] dv, float[] dm,
+                              float[] dbx, float mu, float s, float beta) {
         int bg = batch * gates;
+        int seg = adamSegment();
+        int segments = adamSegments();
         float[] dvRow = new float[gates];                              // per sample, as in forward
         float[] dmRow = new float[gates];
         float[] daRow = new float[gates];
         float[] mtRow = new float[gates];
         float[] vtRow = new float[gates];
         float[] gtRow = new float[gates];
-        float[] vSample = HeapPool.takeFloat(steps * gates);                // [T·G] one sample's v_t, recomputed
-        float[] mSample = HeapPool.takeFloat(steps * gates);                // [T·G] its m_t
+        float[] vSeg = HeapPool.takeFloat(seg * gates);                     // [K·G] one segment's v_t, recomputed
+        float[] mSeg = HeapPool.takeFloat(seg * gates);                     // [K·G] its m_t
         for (int b = 0; b < batch; b++) {
             int ov = b * gates;
-            System.arraycopy(v0, ov, vtRow, 0, gates);
-            System.arraycopy(m0, ov, mtRow, 0, gates);
-            for (int t = 0; t < steps; t++) {                             // the forward's state updates, again
-                if (active(t, b)) {
-                    System.arraycopy(g, t * bg + ov, gtRow, 0, gates);
-                    adamState(gtRow, vtRow, mtRow, gates, mu, s, beta);
-                    System.arraycopy(vtRow, 0, vSample, t * gates, gates);
-                    System.arraycopy(mtRow, 0, mSample, t * gates, gates);
-                }
-            }
             System.arraycopy(dv, ov, dvRow, 0, gates);
             System.arraycopy(dm, ov, dmRow, 0, gates);
-            for (int t = steps - 1; t >= 0; t--) {
-                if (!active(t, b)) {
-                    continue;
+            for (int k = segments - 1; k >= 0; k--) {
+                int t0 = k * seg;
+                int t1 = Math.min(steps, t0 + seg);
+                int oc = (b * segments + k) * gates;
+                System.arraycopy(vCheck, oc, vtRow, 0, gates);
+                System.arraycopy(mCheck, oc, mtRow, 0, gates);
+                for (int t = t0; t < t1; t++) {                           // the forward's state updates, again
+                    if (active(t, b)) {
+                        System.arraycopy(g, t * bg + ov, gtRow, 0, gates);
+                        adamState(gtRow, vtRow, mtRow, gates, mu, s, beta);
+                        System.arraycopy(vtRow, 0, vSeg, (t - t0) * gates, gates);
+                        System.arraycopy(mtRow, 0, mSeg, (t - t0) * gates, gates);
+                    }
                 }
-                int o2 = t * bg + ov;
-                System.arraycopy(work, o2, daRow, 0, gates);
-                System.arraycopy(mSample, t * gates, mtRow, 0, gates);
-                System.arraycopy(vSample, t * gates, vtRow, 0, gates);
-                System.arraycopy(g, o2, gtRow, 0, gates);
-                adamScanBackward(daRow, mtRow, vtRow, gtRow, dvRow, dmRow, gates, mu, s, beta);
-                System.arraycopy(daRow, 0, work, o2, gates);
-                if (dbx != null) {
-                    addRows(dbx, daRow, gates);                              // δb_x, rows at offset 0
+                for (int t = t1 - 1; t >= t0; t--) {
+                    if (!active(t, b)) {
+                        continue;
+                    }
+                    int o2 = t * bg + ov;
+                    System.arraycopy(work, o2, daRow, 0, gates);
+                    System.arraycopy(mSeg, (t - t0) * gates, mtRow, 0, gates);
+                    System.arraycopy(vSeg, (t - t0) * gates, vtRow, 0, gates);
+                    System.arraycopy(g, o2, gtRow, 0, gates);
+                    adamScanBackward(daRow, mtRow, vtRow, gtRow, dvRow, dmRow, gates, mu, s, beta);
+                    System.arraycopy(daRow, 0, work, o2, gates);
+                    if (dbx != null) {
+                        addRows(dbx, daRow, gates);                              // δb_x, rows at offset 0
+                    }
                 }
             }
             System.arraycopy(dvRow, 0, dv, ov, gates);
             System.arraycopy(dmRow, 0, dm, ov, gates);
         }
-        HeapPool.give(vSample, mSample);
+        HeapPool.give(vSeg, mSeg);
+    }
+
+    /**
+     * Steps per segment of the Adam backward's recomputation: a segment's v_t and m_t (2·K·G values, 256 kB in
+     * float32) stay in the core's L2 cache between the recomputation and the adjoint. Recomputing a whole sample's
+     * T steps first measured slower where those spill (AdamLSTM shape B: 2 × 1.6 MB; RESULTS.md, session 9).
+     */
+    private int adamSegment() {
+        int forced = adamSegmentSteps;
+        return Math.max(1, Math.min(steps, forced > 0 ? forced : 32768 / gates));
+    }
+
+    /** Tests set this to force the segment length of the Adam backward's recomputation; 0 = {@link #adamSegment}'s rule. */
+    static volatile int adamSegmentSteps;
+
+    private int adamSegments() {
+        int seg = adamSegment();
+        return (steps + seg - 1) / seg;
     }
 
     private Filter newFilter(float[] kappa) {

@@ -167,6 +167,8 @@ class FusedVsGenericTest {
                     StepGemm.override = strategy;
                     StepGemm.pretransposeMinCalls = pretranspose ? 0 : Integer.MAX_VALUE;
                     BatchSplitSweep.override = slices;
+                    FusedSweep.adamSegmentSteps = variant == 1 ? 2 : 0;   // Adam backward: 4 segments of T = 7 steps
+                    FusedSweepFloat.adamSegmentSteps = FusedSweep.adamSegmentSteps;
                     try {
                         f = run(List.of(
                                 RecurrentLayer.builder(cell).path(RecurrentLayer.Path.FUSED).build(),
@@ -175,6 +177,8 @@ class FusedVsGenericTest {
                         StepGemm.override = null;
                         StepGemm.pretransposeMinCalls = minCalls;
                         BatchSplitSweep.override = null;
+                        FusedSweep.adamSegmentSteps = 0;
+                        FusedSweepFloat.adamSegmentSteps = 0;
                     }
                     assertEquals(g.keySet(), f.keySet());
                     for (String key : g.keySet()) {
