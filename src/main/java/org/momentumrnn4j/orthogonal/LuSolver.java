@@ -88,9 +88,7 @@ final class LuSolver {
     static LuSolver factor(INDArray q) {
         int n = (int) q.rows();
         INDArray lu = q.dup('c');                       // [n, n] 'c' = Qᵀ column-major, overwritten by L\U
-        INDArray ipiv = Nd4j.create(DataType.INT32, n); // [n]
         if (q.dataType() == DataType.DOUBLE) {                   // in Java (class comment)
-            ipiv.close();
             double[] a = readDoubles(lu);
             int[] piv = new int[n];
             int info = factorInPlace(a, n, piv);
@@ -101,6 +99,7 @@ final class LuSolver {
             writeDoubles(a, lu);
             return new LuSolver(lu, piv, n);
         }
+        INDArray ipiv = Nd4j.create(DataType.INT32, n); // [n]
         int info = LAPACKE_sgetrf2(LAPACK_COL_MAJOR, n, n, (FloatPointer) lu.data().addressPointer(), n,
                 (IntPointer) ipiv.data().addressPointer());
         Reference.reachabilityFence(lu);

@@ -690,7 +690,8 @@ final class FusedSweep extends Function implements SliceSink {
     /**
      * The Adam/RMSProp filter over the drive in {@code work}, per sample: {@code g_t} (plus {@code bx} if not null)
      * kept in {@code gKeep} if not null, replaced by {@code D_t} in {@code work}; {@code v}, {@code m} [B·G] advanced.
-     * A method of its own: inside the large {@code forward} the JIT compiled its loops slower (RESULTS.md, session 9).
+     * If {@code vCheck} is not null, each sample's v and m before every segment of {@link #adamSegment} steps are
+     * kept there and in {@code mCheck} ([B·S·G]) for {@link #adamBackward}.
      */
     private void adamForward(double[] work, double[] gKeep, double[] vCheck, double[] mCheck, double[] v, double[] m,
                              double[] bx, double mu, double s, double beta) {
@@ -730,9 +731,9 @@ final class FusedSweep extends Function implements SliceSink {
 
     /**
      * The Adam/RMSProp filter's adjoint, per sample: δa in {@code work} becomes δg; {@code dv}, {@code dm} [B·G] carried
-     * to t = 0; δb_x summed into {@code dbx} if not null. Each sample's v_t, m_t are recomputed from {@code v0},
-     * {@code m0} and the kept {@code g} (the forward's operations, so the same values). A method of its own, as
-     * {@link #adamForward}.
+     * to t = 0; δb_x summed into {@code dbx} if not null. Each sample's v_t, m_t are recomputed one segment at a time,
+     * last segment first, from the checkpoints {@code vCheck}, {@code mCheck} and the kept {@code g} (the forward's
+     * operations, so the same values).
      */
     private void adamBackward(double[] work, double[] g, double[] vCheck, double[] mCheck, double[] dv, double[] dm,
                               double[] dbx, double mu, double s, double beta) {

@@ -670,7 +670,8 @@ final class FusedSweepFloat extends Function implements SliceSink {
     /**
      * The Adam/RMSProp filter over the drive in {@code work}, per sample: {@code g_t} (plus {@code bx} if not null)
      * kept in {@code gKeep} if not null, replaced by {@code D_t} in {@code work}; {@code v}, {@code m} [B·G] advanced.
-     * A method of its own: inside the large {@code forward} the JIT compiled its loops slower (RESULTS.md, session 9).
+     * If {@code vCheck} is not null, each sample's v and m before every segment of {@link #adamSegment} steps are
+     * kept there and in {@code mCheck} ([B·S·G]) for {@link #adamBackward}.
      */
     private void adamForward(float[] work, float[] gKeep, float[] vCheck, float[] mCheck, float[] v, float[] m,
                              float[] bx, float mu, float s, float beta) {
@@ -710,9 +711,9 @@ final class FusedSweepFloat extends Function implements SliceSink {
 
     /**
      * The Adam/RMSProp filter's adjoint, per sample: δa in {@code work} becomes δg; {@code dv}, {@code dm} [B·G] carried
-     * to t = 0; δb_x summed into {@code dbx} if not null. Each sample's v_t, m_t are recomputed from {@code v0},
-     * {@code m0} and the kept {@code g} (the forward's operations, so the same values). A method of its own, as
-     * {@link #adamForward}.
+     * to t = 0; δb_x summed into {@code dbx} if not null. Each sample's v_t, m_t are recomputed one segment at a time,
+     * last segment first, from the checkpoints {@code vCheck}, {@code mCheck} and the kept {@code g} (the forward's
+     * operations, so the same values).
      */
     private void adamBackward(float[] work, float[] g, float[] vCheck, float[] mCheck, float[] dv, float[] dm,
                               float[] dbx, float mu, float s, float beta) {
