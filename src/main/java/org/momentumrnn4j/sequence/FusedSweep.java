@@ -176,6 +176,8 @@ final class FusedSweep extends Function implements SliceSink {
         double[] v0;          // [B·S·G] v before each segment of adamSegment() steps (Adam: backward recomputes
         double[] m0;          //   v_t, m_t from g_t segment by segment); m likewise
         double[] modBias;     // [H] (DTRIV)
+        double[] xs;          // [T·B·F] the (filtered) inputs on the heap, narrow inputs only
+        double[][] wCols;     // [F][G] W's columns, narrow inputs only
         INDArray w;           // W [G, F]
         INDArray rec;         // U [G, H] or B [H, H]
         double[] kappa;
@@ -183,7 +185,7 @@ final class FusedSweep extends Function implements SliceSink {
 
         @Override
         public void close() {
-            HeapPool.give(work, hs, cs, g, v0, m0);
+            HeapPool.give(work, hs, cs, g, v0, m0, xs);
             if (xtBase != null) {
                 ArrayPool.give(xtBase);
                 xtBase = null;
@@ -195,6 +197,7 @@ final class FusedSweep extends Function implements SliceSink {
             g = null;
             v0 = null;
             m0 = null;
+            xs = null;
         }
     }
 
@@ -216,7 +219,6 @@ final class FusedSweep extends Function implements SliceSink {
         // input drive for all steps: one GEMM [T·B, F] x [F, G]
         INDArray xtBase = ArrayPool.take(type, steps, batch, in).assign(x.permute(1, 0, 2));
         INDArray xt = xtBase.reshape(steps * (long) batch, in);                            // [T·B, F]
-        INDArray gNd = NativeScratch.matrix("gates", type, steps * (long) batch, gates);  // [T·B, G]
         // The Momentum and SR-B filters are linear: v_t = c_t v_{t−1} + s (W x_t + b_x) = s W x̃_t + s κ_t b_x + P_t v_0
         // with x̃_t = c_t x̃_{t−1} + x_t, κ_t = c_t κ_{t−1} + 1, P_t = c_t P_{t−1}. Without a mask (whose inactive steps
         // hold each sample's state) the scan runs over the F-wide inputs instead of the G-wide drive (Filter).
@@ -225,9 +227,26 @@ final class FusedSweep extends Function implements SliceSink {
         if (filter != null) {
             filter.scanInputs(xt, batch * in);
         }
-        Nd4j.gemm(xt, w, gNd, false, true, filter != null ? s : 1.0, 0.0);              // (filter: s W x̃_t)
         double[] work = HeapPool.take(steps * bg);                                       // g, then D, then gates
-        HeapTransfer.read(gNd, work, 0);
+        // Narrow inputs (F ≤ narrowInputMax; pixel MNIST has F = 1): each drive row is F scaled columns of W,
+        // computed in Java where it is needed (the Adam/RMSProp filter computes g_t where it reads it, and its
+        // backward recomputes it). A K = F GEMM would write the [T·B, G] drive to native memory only for it to be
+        // copied to the heap: two passes over 26 MB per half batch at shape B (RESULTS.md, session 10).
+        final boolean narrow = in <= narrowInputMax;
+        double[] xs = null;                                                              // [T·B·F] x (or x̃)
+        double[][] wCols = null;                                                         // [F][G] W's columns
+        if (narrow) {
+            xs = HeapPool.take(steps * batch * in);
+            HeapTransfer.read(xt, xs, 0);
+            wCols = columns(w);
+            if (!adam()) {
+                inputDrive(work, xs, wCols, filter != null ? s : 1.0);
+            }
+        } else {
+            INDArray gNd = NativeScratch.matrix("gates", type, steps * (long) batch, gates);  // [T·B, G]
+            Nd4j.gemm(xt, w, gNd, false, true, filter != null ? s : 1.0, 0.0);              // (filter: s W x̃_t)
+            HeapTransfer.read(gNd, work, 0);
+        }
         // the bias b_x is added where each drive row is first read, on its copy at offset 0: in the Adam/RMSProp
         // scan, or in the recurrent loop (a pass of its own over [T·B, G] was a scalar loop over rows at offsets)
         final boolean scanFilter = filter == null
@@ -277,13 +296,14 @@ final class FusedSweep extends Function implements SliceSink {
             // Backward needs g_t, v_t and m_t: only g_t is kept, and each sample's v_t, m_t are recomputed there
             // from v_0, m_0 (bit for bit: the same operations), which costs less than writing and reading back
             // two more [T·B·G] arrays (AdamLSTM shape A: 26 MB each way).
-            double[] gKeep = sv != null ? HeapPool.take(steps * bg) : null;                   // g_t, kept row by row
+            double[] gKeep = sv != null && !narrow ? HeapPool.take(steps * bg) : null;        // g_t, kept row by row
             int checkpoints = batch * adamSegments() * gates;
             if (sv != null) {
                 sv.v0 = HeapPool.take(checkpoints);
                 sv.m0 = HeapPool.take(checkpoints);
             }
-            adamForward(work, gKeep, sv != null ? sv.v0 : null, sv != null ? sv.m0 : null, v, m, bxAdam, mu, s, beta);
+            adamForward(work, gKeep, sv != null ? sv.v0 : null, sv != null ? sv.m0 : null, v, m, bxAdam, mu, s, beta,
+                    xs, wCols);
             if (sv != null) {
                 sv.g = gKeep;
             }
@@ -415,10 +435,12 @@ final class FusedSweep extends Function implements SliceSink {
             sv.kappa = kappa;
             sv.filter = filter;
             sv.modBias = dtriv ? bxOrModBias : null;
+            sv.xs = xs;
+            sv.wCols = wCols;
             ctx.setState(sv);
         } else {
             ArrayPool.give(xtBase);
-            HeapPool.give(work, hs, cs);
+            HeapPool.give(work, hs, cs, xs);
         }
         return out;
     }
@@ -489,6 +511,14 @@ final class FusedSweep extends Function implements SliceSink {
             }
         }
         double[] rowD = new double[gates];
+        // narrow inputs: δW and δx are summed in Java from the δg rows on the heap (not with the masked
+        // drive-side filter, whose δg rows go to native memory in the loop)
+        final boolean narrow = sv.xs != null && !scanFilter;
+        double[][] dWCols = narrow ? new double[in][gates] : null;                      // [F][G] δW's columns
+        double[] dxs = narrow && ctx.needsInputGrad(0) ? HeapPool.take(steps * batch * in) : null;
+        if (dxs != null) {
+            java.util.Arrays.fill(dxs, 0, steps * batch * in, 0.0);                     // (masked rows stay 0)
+        }
         for (int t = steps - 1; t >= 0; t--) {
             int ow = t * bg;
             // total gradient reaching h_t: carry + output
@@ -600,11 +630,18 @@ final class FusedSweep extends Function implements SliceSink {
             // v_T (the state out) is the last step's drive: its gradient joins δa_{T−1} in the input-side products
             // (dR, now free: δU is computed), δb_x and δv_0
             if (anyNonzero(dv, bg)) {
-                INDArray last = dR.get(NDArrayIndex.interval((steps - 1) * (long) batch, steps * (long) batch),
-                        NDArrayIndex.all());
-                INDArray dvNd = HeapTransfer.create(dv, 0, type, batch, gates);
-                last.addi(dvNd);
-                ArrayPool.give(dvNd);
+                if (narrow) {
+                    int last = (steps - 1) * bg;
+                    for (int j = 0; j < bg; j++) {
+                        work[last + j] += dv[j];
+                    }
+                } else {
+                    INDArray last = dR.get(NDArrayIndex.interval((steps - 1) * (long) batch, steps * (long) batch),
+                            NDArrayIndex.all());
+                    INDArray dvNd = HeapTransfer.create(dv, 0, type, batch, gates);
+                    last.addi(dvNd);
+                    ArrayPool.give(dvNd);
+                }
                 double[] sum = new double[gates];
                 for (int b = 0; b < batch; b++) {
                     System.arraycopy(dv, b * gates, rowD, 0, gates);
@@ -637,19 +674,34 @@ final class FusedSweep extends Function implements SliceSink {
             double beta = (double) ad.beta();
             double mu = (double) ad.mu();
             dbxAdam = dtriv ? null : new double[gates];
-            adamBackward(work, sv.g, sv.v0, sv.m0, dv, dm, dbxAdam, mu, s, beta);
+            adamBackward(work, sv.g, sv.v0, sv.m0, dv, dm, dbxAdam, mu, s, beta,
+                    narrow ? sv.xs : null, sv.wCols, dWCols, dxs);
         }
 
-        // input weight gradients and the input gradient: one GEMM each
-        INDArray dG = filter != null ? dR : dGScan;                   // [T·B, G] (input-side filter: δV, the s is in α)
-        if (dG == null) {
-            dG = NativeScratch.matrix("gates", type, steps * (long) batch, gates);
-            HeapTransfer.write(work, 0, dG, null);
+        // input weight gradients and the input gradient: one GEMM each, or for narrow inputs sums in Java
+        final double alpha = filter != null ? s : 1.0;                       // (input-side filter: δV, the s is in α)
+        INDArray dG = null;
+        if (narrow) {
+            if (!adam()) {                                                   // (the Adam adjoint summed them)
+                inputGradients(work, sv.xs, sv.wCols, dWCols, dxs);
+            }
+        } else {
+            dG = filter != null ? dR : dGScan;                               // [T·B, G]
+            if (dG == null) {
+                dG = NativeScratch.matrix("gates", type, steps * (long) batch, gates);
+                HeapTransfer.write(work, 0, dG, null);
+            }
         }
         INDArray[] grads = new INDArray[inputs()];
         if (ctx.needsInputGrad(0)) {
             INDArray dXt = NativeScratch.matrix("inputGrad", type, steps * (long) batch, in);   // [T·B, F]
-            Nd4j.gemm(dG, sv.w, dXt, false, false, filter != null ? s : 1.0, 0.0);
+            if (narrow) {
+                scaleInPlace(dxs, alpha, steps * batch * in);
+                HeapTransfer.write(dxs, 0, dXt, null);
+                HeapPool.give(dxs);
+            } else {
+                Nd4j.gemm(dG, sv.w, dXt, false, false, alpha, 0.0);
+            }
             if (filter != null) {
                 filter.scanInputGradients(dXt, batch * in);                                // δx̃ → δx
             }
@@ -669,9 +721,13 @@ final class FusedSweep extends Function implements SliceSink {
             }
         }
         HeapPool.give(dh, dc, dv, dm);                                              // copied out by emit
-        grads[t0] = product(dG, sv.xt, true, false, type, gates, in);                      // δW = δGᵀ X  [G, F]
-        if (filter != null) {
-            grads[t0].muli(s);                                                             // δW = s δVᵀ X̃
+        if (narrow) {
+            grads[t0] = HeapTransfer.create(weightGradient(dWCols, alpha), 0, type, gates, in);
+        } else {
+            grads[t0] = product(dG, sv.xt, true, false, type, gates, in);                  // δW = δGᵀ X  [G, F]
+            if (filter != null) {
+                grads[t0].muli(s);                                                         // δW = s δVᵀ X̃
+            }
         }
         if (dtriv) {
             grads[t0 + 1] = HeapTransfer.create(dbMod, 0, type, 1, hidden);
@@ -690,11 +746,12 @@ final class FusedSweep extends Function implements SliceSink {
     /**
      * The Adam/RMSProp filter over the drive in {@code work}, per sample: {@code g_t} (plus {@code bx} if not null)
      * kept in {@code gKeep} if not null, replaced by {@code D_t} in {@code work}; {@code v}, {@code m} [B·G] advanced.
+     * For narrow inputs ({@code xs} not null) {@code g_t = W x_t} is computed here from {@code xs} and {@code wCols}.
      * If {@code vCheck} is not null, each sample's v and m before every segment of {@link #adamSegment} steps are
      * kept there and in {@code mCheck} ([B·S·G]) for {@link #adamBackward}.
      */
     private void adamForward(double[] work, double[] gKeep, double[] vCheck, double[] mCheck, double[] v, double[] m,
-                             double[] bx, double mu, double s, double beta) {
+                             double[] bx, double mu, double s, double beta, double[] xs, double[][] wCols) {
         int bg = batch * gates;
         int seg = adamSegment();
         int segments = adamSegments();
@@ -713,7 +770,11 @@ final class FusedSweep extends Function implements SliceSink {
                     System.arraycopy(mRow, 0, mCheck, oc, gates);
                 }
                 if (active(t, b)) {                                   // (backward reads no inactive row)
-                    System.arraycopy(work, o, gRow, 0, gates);
+                    if (xs != null) {
+                        driveRowOf(gRow, xs, t * batch + b, wCols, 1.0);        // narrow inputs: W x_t here
+                    } else {
+                        System.arraycopy(work, o, gRow, 0, gates);
+                    }
                     if (bx != null) {
                         addRows(gRow, bx, gates);                      // g_t = W x_t + b_x
                     }
@@ -733,10 +794,12 @@ final class FusedSweep extends Function implements SliceSink {
      * The Adam/RMSProp filter's adjoint, per sample: δa in {@code work} becomes δg; {@code dv}, {@code dm} [B·G] carried
      * to t = 0; δb_x summed into {@code dbx} if not null. Each sample's v_t, m_t are recomputed one segment at a time,
      * last segment first, from the checkpoints {@code vCheck}, {@code mCheck} and the kept {@code g} (the forward's
-     * operations, so the same values).
+     * operations, so the same values). For narrow inputs ({@code xs} not null) g_t is recomputed from the inputs, and
+     * the δg rows are not written back: δW's columns and δx ({@code dxs}, if not null) are summed here instead.
      */
     private void adamBackward(double[] work, double[] g, double[] vCheck, double[] mCheck, double[] dv, double[] dm,
-                              double[] dbx, double mu, double s, double beta) {
+                              double[] dbx, double mu, double s, double beta, double[] xs, double[][] wCols,
+                              double[][] dWCols, double[] dxs) {
         int bg = batch * gates;
         int seg = adamSegment();
         int segments = adamSegments();
@@ -760,7 +823,7 @@ final class FusedSweep extends Function implements SliceSink {
                 System.arraycopy(mCheck, oc, mtRow, 0, gates);
                 for (int t = t0; t < t1; t++) {                           // the forward's state updates, again
                     if (active(t, b)) {
-                        System.arraycopy(g, t * bg + ov, gtRow, 0, gates);
+                        gRowAt(gtRow, g, t, b, xs, wCols);
                         adamState(gtRow, vtRow, mtRow, gates, mu, s, beta);
                         System.arraycopy(vtRow, 0, vSeg, (t - t0) * gates, gates);
                         System.arraycopy(mtRow, 0, mSeg, (t - t0) * gates, gates);
@@ -774,9 +837,13 @@ final class FusedSweep extends Function implements SliceSink {
                     System.arraycopy(work, o2, daRow, 0, gates);
                     System.arraycopy(mSeg, (t - t0) * gates, mtRow, 0, gates);
                     System.arraycopy(vSeg, (t - t0) * gates, vtRow, 0, gates);
-                    System.arraycopy(g, o2, gtRow, 0, gates);
+                    gRowAt(gtRow, g, t, b, xs, wCols);
                     adamScanBackward(daRow, mtRow, vtRow, gtRow, dvRow, dmRow, gates, mu, s, beta);
-                    System.arraycopy(daRow, 0, work, o2, gates);
+                    if (xs != null) {
+                        gradientRow(daRow, xs, t * batch + b, wCols, dWCols, dxs);       // narrow: δW, δx here
+                    } else {
+                        System.arraycopy(daRow, 0, work, o2, gates);
+                    }
                     if (dbx != null) {
                         addRows(dbx, daRow, gates);                              // δb_x, rows at offset 0
                     }
@@ -786,6 +853,109 @@ final class FusedSweep extends Function implements SliceSink {
             System.arraycopy(dmRow, 0, dm, ov, gates);
         }
         HeapPool.give(vSeg, mSeg);
+    }
+
+    /** Sample b's drive row g_t (without b_x): kept in {@code g}, or for narrow inputs ({@code xs} not null) W x_t. */
+    private void gRowAt(double[] row, double[] g, int t, int b, double[] xs, double[][] wCols) {
+        if (xs != null) {
+            driveRowOf(row, xs, t * batch + b, wCols, 1.0);
+        } else {
+            System.arraycopy(g, (t * batch + b) * gates, row, 0, gates);
+        }
+    }
+
+    /** W's columns as F rows at offset 0 (narrow inputs). */
+    private double[][] columns(INDArray w) {
+        double[] flat = HeapTransfer.readAll(w);                                         // [G, F] row-major
+        double[][] cols = new double[in][gates];
+        for (int g = 0; g < gates; g++) {
+            for (int i = 0; i < in; i++) {
+                cols[i][g] = flat[g * in + i];
+            }
+        }
+        return cols;
+    }
+
+    /** Every drive row of {@code work}: {@code α W x_r} for the rows r = t·B + b of {@code xs} (narrow inputs). */
+    private void inputDrive(double[] work, double[] xs, double[][] wCols, double alpha) {
+        double[] row = new double[gates];
+        for (int r = 0; r < steps * batch; r++) {
+            driveRowOf(row, xs, r, wCols, alpha);
+            System.arraycopy(row, 0, work, r * gates, gates);
+        }
+    }
+
+    /** {@code row = α Σ_i xs[r·F + i] W[:, i]}, at offset 0. */
+    private void driveRowOf(double[] row, double[] xs, int r, double[][] wCols, double alpha) {
+        scaleInto(row, wCols[0], alpha * xs[r * in], gates);
+        for (int i = 1; i < in; i++) {
+            axpy(row, wCols[i], alpha * xs[r * in + i], gates);
+        }
+    }
+
+    /**
+     * The input-side products of one δg row r (narrow inputs, without α): {@code δW[:, i] += x_{r,i} δg} and, if
+     * {@code dxs} is not null, {@code δx_{r,i} = δg · W[:, i]}.
+     */
+    private void gradientRow(double[] dg, double[] xs, int r, double[][] wCols, double[][] dWCols, double[] dxs) {
+        for (int i = 0; i < in; i++) {
+            axpy(dWCols[i], dg, xs[r * in + i], gates);
+            if (dxs != null) {
+                dxs[r * in + i] = dot(dg, wCols[i], gates);
+            }
+        }
+    }
+
+    /** {@link #gradientRow} for every row of δg in {@code work}. */
+    private void inputGradients(double[] work, double[] xs, double[][] wCols, double[][] dWCols, double[] dxs) {
+        double[] row = new double[gates];
+        for (int r = 0; r < steps * batch; r++) {
+            System.arraycopy(work, r * gates, row, 0, gates);
+            gradientRow(row, xs, r, wCols, dWCols, dxs);
+        }
+    }
+
+    /** δW [G·F] row-major from its columns, times α. */
+    private double[] weightGradient(double[][] dWCols, double alpha) {
+        double[] out = new double[gates * in];
+        for (int g = 0; g < gates; g++) {
+            for (int i = 0; i < in; i++) {
+                out[g * in + i] = alpha * dWCols[i][g];
+            }
+        }
+        return out;
+    }
+
+    /**
+     * Inputs at most this wide take the narrow-input path (drive rows and input-side gradients in Java; see
+     * {@link #forward}); tests set it to 0 to run the GEMM path on narrow inputs.
+     */
+    static volatile int narrowInputMax = 4;
+
+    private static void scaleInto(double[] out, double[] w, double c, int n) {
+        for (int j = 0; j < n; j++) {
+            out[j] = c * w[j];
+        }
+    }
+
+    private static void axpy(double[] out, double[] w, double c, int n) {
+        for (int j = 0; j < n; j++) {
+            out[j] = out[j] + c * w[j];
+        }
+    }
+
+    private static double dot(double[] a, double[] b, int n) {
+        double sum = 0;
+        for (int j = 0; j < n; j++) {
+            sum += a[j] * b[j];
+        }
+        return sum;
+    }
+
+    private static void scaleInPlace(double[] x, double c, int n) {
+        for (int j = 0; j < n; j++) {
+            x[j] = c * x[j];
+        }
     }
 
     /**

@@ -40,7 +40,8 @@ import org.nd4j.linalg.factory.Nd4j;
  * of the compared tensor (the generic path's pointwise math rounds to float32 at every op, ~6e-8 each, the
  * fused path's only around its GEMMs). The fused path runs with each per-step GEMM strategy of the loaded build
  * ({@link StepGemm.Strategy}) and with the batch in 1, 2 and 3 slices ({@link BatchSplitSweep}; with 3, every
- * row is its own sweep on its own thread, with its own mask).
+ * row is its own sweep on its own thread, with its own mask), and with the input-side products as GEMMs and,
+ * for these narrow inputs (widths 3 and 4), as sums in Java ({@code FusedSweep.narrowInputMax}).
  */
 class FusedVsGenericTest {
     static final double TOL_F64 = 1e-12;
@@ -169,6 +170,10 @@ class FusedVsGenericTest {
                     BatchSplitSweep.override = slices;
                     FusedSweep.adamSegmentSteps = variant == 1 ? 2 : 0;   // Adam backward: 4 segments of T = 7 steps
                     FusedSweepFloat.adamSegmentSteps = FusedSweep.adamSegmentSteps;
+                    // inputs of width 3 and 4 take the narrow-input path (Java sums) except in variant 1 (GEMMs)
+                    int narrowMax = FusedSweep.narrowInputMax;
+                    FusedSweep.narrowInputMax = variant == 1 ? 0 : narrowMax;
+                    FusedSweepFloat.narrowInputMax = FusedSweep.narrowInputMax;
                     try {
                         f = run(List.of(
                                 RecurrentLayer.builder(cell).path(RecurrentLayer.Path.FUSED).build(),
@@ -179,6 +184,8 @@ class FusedVsGenericTest {
                         BatchSplitSweep.override = null;
                         FusedSweep.adamSegmentSteps = 0;
                         FusedSweepFloat.adamSegmentSteps = 0;
+                        FusedSweep.narrowInputMax = narrowMax;
+                        FusedSweepFloat.narrowInputMax = narrowMax;
                     }
                     assertEquals(g.keySet(), f.keySet());
                     for (String key : g.keySet()) {
