@@ -908,9 +908,11 @@ final class FusedSweepFloat extends Function implements SliceSink {
 
     /**
      * Inputs at most this wide take the narrow-input path (drive rows and input-side gradients in Java; see
-     * {@link #forward}); tests set it to 0 to run the GEMM path on narrow inputs.
+     * {@link #forward}); tests set it to 0 to run the GEMM path on narrow inputs. At shape B with F = 8 it measured
+     * faster than the GEMMs (AdamLSTM 128.5 vs 141.6 ms, LSTM 102.2/100.7 vs 108.0/109.6), with F = 16 slower
+     * (AdamLSTM 147.2 vs 138.3; RESULTS.md, session 10).
      */
-    static volatile int narrowInputMax = 4;
+    static volatile int narrowInputMax = 8;
 
     private static void scaleInto(float[] out, float[] w, float c, int n) {
         for (int j = 0; j < n; j++) {
