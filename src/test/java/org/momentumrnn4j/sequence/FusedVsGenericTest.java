@@ -155,17 +155,20 @@ class FusedVsGenericTest {
             Map<String, INDArray> g = run(List.of(
                     RecurrentLayer.builder(cell).path(RecurrentLayer.Path.GENERIC).build(),
                     RecurrentLayer.builder(upper).path(RecurrentLayer.Path.GENERIC).build()), x, mask, init);
-            // the step GEMM's strategies, the oneDNN one also with its weight copied transposed first (forLoop)
-            for (int variant = 0; variant < 3; variant++) {
-                StepGemm.Strategy strategy = variant == 0 ? StepGemm.Strategy.CBLAS : StepGemm.Strategy.OP_CONTEXT;
-                if (strategy == StepGemm.Strategy.CBLAS && !StepGemm.cblasAvailable()) {
+            // the step GEMM's strategies, the oneDNN one also with its weight copied transposed first (forLoop), and
+            // the column-block one (which always transposes first)
+            for (int variant = 0; variant < 4; variant++) {
+                StepGemm.Strategy strategy = variant == 0 ? StepGemm.Strategy.CBLAS
+                        : variant == 3 ? StepGemm.Strategy.CBLAS_SPLIT : StepGemm.Strategy.OP_CONTEXT;
+                if (strategy != StepGemm.Strategy.OP_CONTEXT && !StepGemm.cblasAvailable()) {
                     continue;
                 }
-                boolean pretranspose = variant == 2;
+                boolean pretranspose = variant >= 2;
                 for (int slices = 1; slices <= batch; slices++) {                 // 2 slices: rows 0 | 1-2; 3: one row each
                     Map<String, INDArray> f;
                     int minCalls = StepGemm.pretransposeMinCalls;
                     StepGemm.override = strategy;
+                    StepGemm.splitMnkOverride = 40;                   // CBLAS_SPLIT: blocks of 1-3 columns here
                     StepGemm.pretransposeMinCalls = pretranspose ? 0 : Integer.MAX_VALUE;
                     BatchSplitSweep.override = slices;
                     FusedSweep.adamSegmentSteps = variant == 1 ? 2 : 0;   // Adam backward: 4 segments of T = 7 steps
@@ -180,6 +183,7 @@ class FusedVsGenericTest {
                                 RecurrentLayer.builder(upper).path(RecurrentLayer.Path.FUSED).build()), x, mask, init);
                     } finally {
                         StepGemm.override = null;
+                        StepGemm.splitMnkOverride = 0;
                         StepGemm.pretransposeMinCalls = minCalls;
                         BatchSplitSweep.override = null;
                         FusedSweep.adamSegmentSteps = 0;
