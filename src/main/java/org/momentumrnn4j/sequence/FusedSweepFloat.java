@@ -158,6 +158,7 @@ final class FusedSweepFloat extends Function implements SliceSink {
         float[] modBias;     // [H] (DTRIV)
         float[] xs;          // [T·B·F] the (filtered) inputs on the heap, narrow inputs only
         float[][] wCols;     // [F][G] W's columns, narrow inputs only
+        float[] bx;          // [G] b_x, for the Adam/RMSProp filter's recomputed g_t (narrow inputs)
         INDArray w;           // W [G, F]
         INDArray rec;         // U [G, H] or B [H, H]
         float[] kappa;
@@ -417,6 +418,7 @@ final class FusedSweepFloat extends Function implements SliceSink {
             sv.modBias = dtriv ? bxOrModBias : null;
             sv.xs = xs;
             sv.wCols = wCols;
+            sv.bx = bxAdam;
             ctx.setState(sv);
         } else {
             ArrayPool.give(xtBase);
@@ -655,7 +657,7 @@ final class FusedSweepFloat extends Function implements SliceSink {
             float mu = (float) ad.mu();
             dbxAdam = dtriv ? null : new float[gates];
             adamBackward(work, sv.g, sv.v0, sv.m0, dv, dm, dbxAdam, mu, s, beta,
-                    narrow ? sv.xs : null, sv.wCols, dWCols, dxs);
+                    narrow ? sv.xs : null, sv.wCols, sv.bx, dWCols, dxs);
         }
 
         // input weight gradients and the input gradient: one GEMM each, or for narrow inputs sums in Java
@@ -779,7 +781,7 @@ final class FusedSweepFloat extends Function implements SliceSink {
      */
     private void adamBackward(float[] work, float[] g, float[] vCheck, float[] mCheck, float[] dv, float[] dm,
                               float[] dbx, float mu, float s, float beta, float[] xs, float[][] wCols,
-                              float[][] dWCols, float[] dxs) {
+                              float[] bx, float[][] dWCols, float[] dxs) {
         int bg = batch * gates;
         int seg = adamSegment();
         int segments = adamSegments();
@@ -803,7 +805,7 @@ final class FusedSweepFloat extends Function implements SliceSink {
                 System.arraycopy(mCheck, oc, mtRow, 0, gates);
                 for (int t = t0; t < t1; t++) {                           // the forward's state updates, again
                     if (active(t, b)) {
-                        gRowAt(gtRow, g, t, b, xs, wCols);
+                        gRowAt(gtRow, g, t, b, xs, wCols, bx);
                         adamState(gtRow, vtRow, mtRow, gates, mu, s, beta);
                         System.arraycopy(vtRow, 0, vSeg, (t - t0) * gates, gates);
                         System.arraycopy(mtRow, 0, mSeg, (t - t0) * gates, gates);
@@ -817,7 +819,7 @@ final class FusedSweepFloat extends Function implements SliceSink {
                     System.arraycopy(work, o2, daRow, 0, gates);
                     System.arraycopy(mSeg, (t - t0) * gates, mtRow, 0, gates);
                     System.arraycopy(vSeg, (t - t0) * gates, vtRow, 0, gates);
-                    gRowAt(gtRow, g, t, b, xs, wCols);
+                    gRowAt(gtRow, g, t, b, xs, wCols, bx);
                     adamScanBackward(daRow, mtRow, vtRow, gtRow, dvRow, dmRow, gates, mu, s, beta);
                     if (xs != null) {
                         gradientRow(daRow, xs, t * batch + b, wCols, dWCols, dxs);       // narrow: δW, δx here
@@ -835,10 +837,16 @@ final class FusedSweepFloat extends Function implements SliceSink {
         HeapPool.give(vSeg, mSeg);
     }
 
-    /** Sample b's drive row g_t (without b_x): kept in {@code g}, or for narrow inputs ({@code xs} not null) W x_t. */
-    private void gRowAt(float[] row, float[] g, int t, int b, float[] xs, float[][] wCols) {
+    /**
+     * Sample b's drive row g_t = W x_t + b_x as the forward filtered it: kept in {@code g}, or for narrow inputs
+     * ({@code xs} not null) computed again, with {@code bx} added if not null (the same operations, so the same values).
+     */
+    private void gRowAt(float[] row, float[] g, int t, int b, float[] xs, float[][] wCols, float[] bx) {
         if (xs != null) {
             driveRowOf(row, xs, t * batch + b, wCols, 1.0f);
+            if (bx != null) {
+                addRows(row, bx, gates);
+            }
         } else {
             System.arraycopy(g, (t * batch + b) * gates, row, 0, gates);
         }
