@@ -5,7 +5,6 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
-import java.util.Random;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 import org.junit.jupiter.api.Test;
@@ -24,15 +23,6 @@ import org.nd4j.linalg.ops.transforms.Transforms;
  */
 class StepGemmTest {
 
-    static INDArray gaussian(long seed, DataType type, long... shape) {
-        Random r = new Random(seed);
-        INDArray x = Nd4j.create(DataType.DOUBLE, shape);
-        for (long i = 0; i < x.length(); i++) {
-            x.putScalar(i, r.nextGaussian());
-        }
-        return x.castTo(type);
-    }
-
     @ParameterizedTest(name = "{0} [{1},{2}]x[{2},{3}] transB={4} {5}")
     @CsvSource({
         "CBLAS_SPLIT, 16, 256, 256, false, FLOAT",     // DTRIV at shape A: two blocks of 128
@@ -50,8 +40,8 @@ class StepGemmTest {
     })
     void strategyComputesTheProduct(StepGemm.Strategy strategy, int m, int k, int n, boolean transB, DataType type) {
         assumeTrue(strategy == StepGemm.Strategy.OP_CONTEXT || StepGemm.cblasAvailable());
-        INDArray a = gaussian(1, type, m, k);
-        INDArray b = transB ? gaussian(2, type, n, k) : gaussian(2, type, k, n);
+        INDArray a = FusedVsGenericTest.gaussian(1, type, m, k);
+        INDArray b = transB ? FusedVsGenericTest.gaussian(2, type, n, k) : FusedVsGenericTest.gaussian(2, type, k, n);
         INDArray c = Nd4j.create(type, m, n).assign(Double.NaN);                  // every element must be written
         StepGemm.Strategy previous = StepGemm.override;
         StepGemm.override = strategy;
