@@ -29,7 +29,7 @@ import org.slf4j.LoggerFactory;
  * 15.7–17.2 µs for oneDNN (one core, Sapphire Rapids; benchmarks/RESULTS.md, session 10). Other OpenBLAS kernels
  * have no such path, so {@link #forLoop} chooses it by timing: the first loop of each float32 shape small enough
  * for at most {@link #SPLIT_MAX_BLOCKS} blocks times both strategies on scratch arrays and keeps the faster for the
- * process ({@link #probeResults}).
+ * process (logged at debug level).
  * All arrays must be dense c-ordered row-major matrices without offset (the fused sweep creates them so).
  * The system property {@code momentumrnn4j.stepGemm} ({@code cblas}, {@code context} or {@code split}) forces a
  * strategy (and turns the timing off: reproducible rounding from run to run), for benchmarks and tests.
@@ -56,7 +56,7 @@ final class StepGemm implements AutoCloseable {
 
     private static final boolean CBLAS_LOADED = DEFAULT == Strategy.CBLAS || cblasAvailable();
 
-    /** The strategy chosen by timing for each shape ({@code type m k n}), for this process. */
+    /** The strategy chosen by timing for each float32 shape ({@code "m k n"}), for this process. */
     private static final java.util.concurrent.ConcurrentHashMap<String, Strategy> PROBED = new java.util.concurrent.ConcurrentHashMap<>();
 
     /** Tests in this package set this to run the fused sweep with each strategy; null means {@link #DEFAULT}. */
@@ -122,11 +122,6 @@ final class StepGemm implements AutoCloseable {
     /** The faster of {@link #DEFAULT} and {@link Strategy#CBLAS_SPLIT} for float32 [m, k]×[k, n], timed once. */
     private static Strategy probed(long m, long k, long n) {
         return PROBED.computeIfAbsent(m + " " + k + " " + n, key -> probe((int) m, (int) k, (int) n));
-    }
-
-    /** Shapes timed so far and the strategy each chose (for the log and the benchmarks' header). */
-    static java.util.Map<String, Strategy> probeResults() {
-        return java.util.Collections.unmodifiableMap(new java.util.TreeMap<>(PROBED));
     }
 
     /**
