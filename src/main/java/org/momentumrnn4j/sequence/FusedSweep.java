@@ -27,7 +27,8 @@ import org.nd4j.linalg.indexing.NDArrayIndex;
  *       {@code W [G, F], b_x [1, G], U [G, H], b_h [1, H]}; DTRIV {@code W_in [H, F], b [1, H], B [H, H]};</li>
  *   <li>outputs: {@code Y [B, T, H]} (zero at masked steps) and the final state slots.</li>
  * </ul>
- * Algorithm: the input projection of all steps is one GEMM {@code [T·B, F]×[F, G]}; the Adam/RMSProp
+ * Algorithm: the input projection of all steps is one GEMM {@code [T·B, F]×[F, G]} (for narrow inputs, F ≤
+ * {@link #narrowInputMax}, sums in Java, as are the input-side gradients); the Adam/RMSProp
  * filter is a linear scan over it, the Momentum and SR-B filters advance step by step in the recurrent loop; the recurrent loop does one GEMM
  * {@code [B, H]×[H, G]} per step with the pointwise work in Java loops over heap arrays; weight gradients
  * are one GEMM each after the backward sweep. SR form A keeps its h-dependent state in the loop.
