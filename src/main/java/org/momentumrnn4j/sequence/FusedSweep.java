@@ -173,13 +173,13 @@ final class FusedSweep extends Function implements SliceSink {
         double[] work;        // [T·B·G] gates (LSTM) / pre-activations (DTRIV) / unused (vanilla); then δ's
         double[] hs;          // [(T+1)·B·H] h_0..h_T
         double[] cs;          // [(T+1)·B·H] c_0..c_T (LSTM)
-        double[] g;           // [T·B·G] input drive (Adam)
+        double[] g;           // [T·B·G] input drive W x_t, without b_x (Adam)
         double[] v0;          // [B·S·G] v before each segment of adamSegment() steps (Adam: backward recomputes
         double[] m0;          //   v_t, m_t from g_t segment by segment); m likewise
         double[] modBias;     // [H] (DTRIV)
         double[] xs;          // [T·B·F] the (filtered) inputs on the heap, narrow inputs only
         double[][] wCols;     // [F][G] W's columns, narrow inputs only
-        double[] bx;          // [G] b_x, for the Adam/RMSProp filter's recomputed g_t (narrow inputs)
+        double[] bx;          // [G] b_x, added to W x_t where the Adam/RMSProp backward reads g_t
         INDArray w;           // W [G, F]
         INDArray rec;         // U [G, H] or B [H, H]
         double[] kappa;
@@ -235,6 +235,7 @@ final class FusedSweep extends Function implements SliceSink {
         // backward recomputes it). A K = F GEMM would write the [T·B, G] drive to native memory only for it to be
         // copied to the heap: two passes over 26 MB per half batch at shape B (RESULTS.md, session 10).
         final boolean narrow = in <= narrowInputMax;
+        double[] adamKeep = null;                                                        // Adam: [T·B·G] W x_t, kept
         double[] xs = null;                                                              // [T·B·F] x (or x̃)
         double[][] wCols = null;                                                         // [F][G] W's columns
         if (narrow) {
@@ -247,7 +248,14 @@ final class FusedSweep extends Function implements SliceSink {
         } else {
             INDArray gNd = NativeScratch.matrix("gates", type, steps * (long) batch, gates);  // [T·B, G]
             Nd4j.gemm(xt, w, gNd, false, true, filter != null ? s : 1.0, 0.0);              // (filter: s W x̃_t)
-            HeapTransfer.read(gNd, work, 0);
+            // the Adam/RMSProp filter keeps W x_t for backward: copied there, and read there by the filter's pass
+            // (which writes D_t into work), instead of a copy into work and a second copy from the filter's pass
+            if (adam() && ctx.isRecording()) {
+                adamKeep = HeapPool.take(steps * bg);
+                HeapTransfer.read(gNd, adamKeep, 0);
+            } else {
+                HeapTransfer.read(gNd, work, 0);
+            }
         }
         // the bias b_x is added where each drive row is first read, on its copy at offset 0: in the Adam/RMSProp
         // scan, or in the recurrent loop (a pass of its own over [T·B, G] was a scalar loop over rows at offsets)
@@ -298,16 +306,15 @@ final class FusedSweep extends Function implements SliceSink {
             // Backward needs g_t, v_t and m_t: only g_t is kept, and each sample's v_t, m_t are recomputed there
             // from v_0, m_0 (bit for bit: the same operations), which costs less than writing and reading back
             // two more [T·B·G] arrays (AdamLSTM shape A: 26 MB each way).
-            double[] gKeep = sv != null && !narrow ? HeapPool.take(steps * bg) : null;        // g_t, kept row by row
             int checkpoints = batch * adamSegments() * gates;
             if (sv != null) {
                 sv.v0 = HeapPool.take(checkpoints);
                 sv.m0 = HeapPool.take(checkpoints);
             }
-            adamForward(work, gKeep, sv != null ? sv.v0 : null, sv != null ? sv.m0 : null, v, m, bxAdam, mu, s, beta,
-                    xs, wCols);
+            adamForward(work, adamKeep, sv != null ? sv.v0 : null, sv != null ? sv.m0 : null, v, m, bxAdam, mu, s,
+                    beta, xs, wCols);
             if (sv != null) {
-                sv.g = gKeep;
+                sv.g = adamKeep;
             }
         }
 
@@ -747,13 +754,13 @@ final class FusedSweep extends Function implements SliceSink {
     }
 
     /**
-     * The Adam/RMSProp filter over the drive in {@code work}, per sample: {@code g_t} (plus {@code bx} if not null)
-     * kept in {@code gKeep} if not null, replaced by {@code D_t} in {@code work}; {@code v}, {@code m} [B·G] advanced.
-     * For narrow inputs ({@code xs} not null) {@code g_t = W x_t} is computed here from {@code xs} and {@code wCols}.
+     * The Adam/RMSProp filter, per sample: {@code g_t} ({@code W x_t} from {@code kept} if not null, else from
+     * {@code work}, or for narrow inputs ({@code xs} not null) computed here from {@code xs} and {@code wCols}; plus
+     * {@code bx} if not null) becomes {@code D_t} in {@code work}; {@code v}, {@code m} [B·G] advanced.
      * If {@code vCheck} is not null, each sample's v and m before every segment of {@link #adamSegment} steps are
      * kept there and in {@code mCheck} ([B·S·G]) for {@link #adamBackward}.
      */
-    private void adamForward(double[] work, double[] gKeep, double[] vCheck, double[] mCheck, double[] v, double[] m,
+    private void adamForward(double[] work, double[] kept, double[] vCheck, double[] mCheck, double[] v, double[] m,
                              double[] bx, double mu, double s, double beta, double[] xs, double[][] wCols) {
         int bg = batch * gates;
         int seg = adamSegment();
@@ -773,17 +780,7 @@ final class FusedSweep extends Function implements SliceSink {
                     System.arraycopy(mRow, 0, mCheck, oc, gates);
                 }
                 if (active(t, b)) {                                   // (backward reads no inactive row)
-                    if (xs != null) {
-                        driveRowOf(gRow, xs, t * batch + b, wCols, 1.0);        // narrow inputs: W x_t here
-                    } else {
-                        System.arraycopy(work, o, gRow, 0, gates);
-                    }
-                    if (bx != null) {
-                        addRows(gRow, bx, gates);                      // g_t = W x_t + b_x
-                    }
-                    if (gKeep != null) {
-                        System.arraycopy(gRow, 0, gKeep, o, gates);
-                    }
+                    gRowAt(gRow, kept != null ? kept : work, t, b, xs, wCols, bx);   // g_t = W x_t + b_x
                     adamScan(gRow, 0, vRow, 0, mRow, 0, gates, mu, s, beta);
                     System.arraycopy(gRow, 0, work, o, gates);
                 }
@@ -859,17 +856,18 @@ final class FusedSweep extends Function implements SliceSink {
     }
 
     /**
-     * Sample b's drive row g_t = W x_t + b_x as the forward filtered it: kept in {@code g}, or for narrow inputs
-     * ({@code xs} not null) computed again, with {@code bx} added if not null (the same operations, so the same values).
+     * Sample b's drive row g_t = W x_t + b_x: W x_t from {@code g}, or for narrow inputs ({@code xs} not null)
+     * computed from the inputs; {@code bx} added if not null. Forward and backward both get their rows here, so the
+     * backward's g_t are the forward's, bit for bit.
      */
     private void gRowAt(double[] row, double[] g, int t, int b, double[] xs, double[][] wCols, double[] bx) {
         if (xs != null) {
             driveRowOf(row, xs, t * batch + b, wCols, 1.0);
-            if (bx != null) {
-                addRows(row, bx, gates);
-            }
         } else {
             System.arraycopy(g, (t * batch + b) * gates, row, 0, gates);
+        }
+        if (bx != null) {
+            addRows(row, bx, gates);
         }
     }
 
