@@ -630,9 +630,9 @@ final class FusedSweep extends Function implements SliceSink {
         INDArray dRec;
         INDArray dRecBias = null;
         if (dtriv) {
-            dRec = product(hPrevAll, dR, true, false, type, hidden, hidden);                // G_B = Hᵀ δA  [H, H]
+            dRec = product(hPrevAll, dR, true, false, 1.0, type, hidden, hidden);           // G_B = Hᵀ δA  [H, H]
         } else {
-            dRec = product(dR, hPrevAll, true, false, type, gates, hidden);                 // δU = δRᵀ H  [G, H]
+            dRec = product(dR, hPrevAll, true, false, 1.0, type, gates, hidden);            // δU = δRᵀ H  [G, H]
             dRecBias = HeapTransfer.create(dbh, 0, type, 1, gates);                        // δb_h  [1, G]
         }
 
@@ -674,12 +674,9 @@ final class FusedSweep extends Function implements SliceSink {
         }
 
         // input filters backward: δa → δg in place (spec/cells.md §6.3); Momentum and SR-B ran in the loop
+        // (SR-A: δg = −s δa, with the −s in the input-side products' α and in δb_x's sum, not a pass over δa)
         double[] dbxAdam = null;
-        if (isSrA) {
-            for (int i = 0; i < steps * bg; i++) {
-                work[i] = -s * work[i];
-            }
-        } else if (adam()) {
+        if (adam()) {
             DriveSpec.Adam ad = (DriveSpec.Adam) drive;
             double beta = (double) ad.beta();
             double mu = (double) ad.mu();
@@ -689,14 +686,16 @@ final class FusedSweep extends Function implements SliceSink {
         }
 
         // input weight gradients and the input gradient: one GEMM each, or for narrow inputs sums in Java
-        final double alpha = filter != null ? s : 1.0;                       // (input-side filter: δV, the s is in α)
+        final double alpha = filter != null ? s : isSrA ? -s : 1.0;           // (input-side filter: δV, the s is in α)
         INDArray dG = null;
         if (narrow) {
             if (!adam()) {                                                   // (the Adam adjoint summed them)
                 inputGradients(work, sv.xs, sv.wCols, dWCols, dxs);
             }
         } else {
-            dG = filter != null ? dR : dGScan;                               // [T·B, G]
+            // [T·B, G]: the filter's δV, the masked scan's δg, or (plain and SR-A drives) δa itself, all in native
+            // memory already; the Adam/RMSProp adjoint's δg is copied there
+            dG = filter != null ? dR : dGScan != null ? dGScan : !adam() ? dR : null;
             if (dG == null) {
                 dG = NativeScratch.matrix("gates", type, steps * (long) batch, gates);
                 HeapTransfer.write(work, 0, dG, null);
@@ -734,10 +733,7 @@ final class FusedSweep extends Function implements SliceSink {
         if (narrow) {
             grads[t0] = HeapTransfer.create(weightGradient(dWCols, alpha), 0, type, gates, in);
         } else {
-            grads[t0] = product(dG, sv.xt, true, false, type, gates, in);                  // δW = δGᵀ X  [G, F]
-            if (filter != null) {
-                grads[t0].muli(s);                                                         // δW = s δVᵀ X̃
-            }
+            grads[t0] = product(dG, sv.xt, true, false, alpha, type, gates, in);           // δW = α δGᵀ X  [G, F]
         }
         if (dtriv) {
             grads[t0 + 1] = HeapTransfer.create(dbMod, 0, type, 1, hidden);
@@ -746,7 +742,7 @@ final class FusedSweep extends Function implements SliceSink {
             grads[t0 + 1] = dbx != null ? HeapTransfer.create(dbx, 0, type, 1, gates)     // δb_x  [1, G]
                     : dbxAdam != null ? HeapTransfer.create(dbxAdam, 0, type, 1, gates)
                     : drive instanceof DriveSpec.Plain ? dRecBias.dup()                          // no filter: δb_x = δb_h
-                    : columnSums(work, steps * batch, gates, type);                              // SR-A
+                    : columnSums(work, steps * batch, gates, -s, type);                          // SR-A
             grads[t0 + 2] = dRec;
             grads[t0 + 3] = dRecBias;
         }
@@ -1480,10 +1476,10 @@ final class FusedSweep extends Function implements SliceSink {
     }
 
     /** {@code op(a)·op(b)} into an {@link ArrayPool} array of {@code [rows, cols]} (a gradient the caller owns). */
-    private static INDArray product(INDArray a, INDArray b, boolean transA, boolean transB, DataType type, long rows,
-                                    long cols) {
+    private static INDArray product(INDArray a, INDArray b, boolean transA, boolean transB, double alpha,
+                                    DataType type, long rows, long cols) {
         INDArray out = ArrayPool.take(type, rows, cols);
-        Nd4j.gemm(a, b, out, transA, transB, 1.0, 0.0);
+        Nd4j.gemm(a, b, out, transA, transB, alpha, 0.0);
         return out;
     }
 
@@ -1492,13 +1488,14 @@ final class FusedSweep extends Function implements SliceSink {
     }
 
     /** Σ over the rows of the row-major {@code [rows, cols]} heap matrix, as {@code [1, cols]}. */
-    private static INDArray columnSums(double[] m, int rows, int cols, DataType type) {
+    private static INDArray columnSums(double[] m, int rows, int cols, double scale, DataType type) {
         double[] sums = new double[cols];
         double[] row = new double[cols];                                  // each row at offset 0 (vectorized add)
         for (int r = 0; r < rows; r++) {
             System.arraycopy(m, r * cols, row, 0, cols);
             addRows(sums, row, cols);
         }
+        scaleInPlace(sums, scale, cols);
         return HeapTransfer.create(sums, 0, type, 1, cols);
     }
 
