@@ -50,12 +50,14 @@ for cell in lstm momentum-lstm; do
   "$here/momentumrnn" bench --cell "$cell" --streaming --batch 1 --input 64 --hidden 256 --time 1000 --reps 9 2>/dev/null | grep '^RESULT'
 done
 echo
-# the overhead targets, paired in one process (alternating repetitions): one run per round and pair
+# the overhead targets, paired in one process (alternating repetitions): one run per round and pair, 45 pairs each
+# (the warm-up dominates the run; with 15 pairs the median of MomentumLSTM / LSTM spread over 0.96-1.06 within one
+# run, with 45 over 0.98-1.03: benchmarks/RESULTS.md, session 11)
 echo "paired in one process, median of per-pair ratios (targets: momentum-lstm / lstm <= 1.05, momentum-dtriv / lstm <= 0.6):"
 for round in $(seq 1 "$rounds"); do
   for pair in "momentum-lstm A" "momentum-lstm B" "momentum-dtriv A"; do
     set -- $pair
-    "$here/momentumrnn" bench --cell "$1" --against lstm $(dims_of "$2") --reps 15 2>/dev/null | grep 'median of per-pair' \
+    "$here/momentumrnn" bench --cell "$1" --against lstm $(dims_of "$2") --reps 45 2>/dev/null | grep 'median of per-pair' \
       | sed "s/^# /$2 run $round: /"
   done
 done
