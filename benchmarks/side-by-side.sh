@@ -51,8 +51,8 @@ for cell in lstm momentum-lstm; do
 done
 echo
 # the overhead targets, paired in one process (alternating repetitions): one run per round and pair, 45 pairs each
-# (the warm-up dominates the run; with 15 pairs the median of MomentumLSTM / LSTM spread over 0.96-1.06 within one
-# run, with 45 over 0.98-1.03: benchmarks/RESULTS.md, session 11)
+# (the warm-up dominates each run; over runs 24-27 the 15-pair medians of MomentumLSTM / LSTM spread over 0.96-1.06,
+# stand-alone 45-pair runs over 0.98-1.03: benchmarks/RESULTS.md, session 11)
 echo "paired in one process, median of per-pair ratios (targets: momentum-lstm / lstm <= 1.05, momentum-dtriv / lstm <= 0.6):"
 for round in $(seq 1 "$rounds"); do
   for pair in "momentum-lstm A" "momentum-lstm B" "momentum-dtriv A"; do

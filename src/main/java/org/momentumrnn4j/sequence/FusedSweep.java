@@ -1496,7 +1496,7 @@ final class FusedSweep extends Function implements SliceSink {
      * in native scratch, transposed on the heap. For the weight gradients {@code δU = δRᵀ H} and {@code δW = δGᵀ X}
      * OpenBLAS computes {@code Hᵀ δR} and {@code Xᵀ δG} faster than the transposed-first products (one core,
      * [T·B, G] = [1600, 1024]: with H [1600, 256] 4.8–5.1 vs 5.8–6.6 ms, with X [1600, 64] 1.6 vs 2.0–2.2 ms), and
-     * the transpose of the result costs 0.12 ms at [256, 1024] (benchmarks/RESULTS.md, session 11).
+     * the transpose of the result costs 0.12–0.19 ms at [256, 1024] (benchmarks/RESULTS.md, session 11).
      */
     private static INDArray transposedProduct(INDArray a, INDArray b, double alpha, DataType type, int rows, int cols) {
         INDArray t = NativeScratch.exact("transposedProduct", type, cols, rows);
