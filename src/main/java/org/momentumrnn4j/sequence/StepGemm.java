@@ -99,12 +99,8 @@ final class StepGemm implements AutoCloseable {
                 && blocks(a.size(0), c.size(1), a.size(1)) <= SPLIT_MAX_BLOCKS && CBLAS_LOADED) {
             s = probed(a.size(0), a.size(1), c.size(1));
         }
-        if (s == Strategy.CBLAS_SPLIT && transB) {                        // its products are all NoTrans
-            INDArray bt = NativeScratch.exact("stepGemm.transposed", b.dataType(), b.columns(), b.rows());
-            bt.assign(b.transpose());
-            return new StepGemm(a, bt, c, false, s);
-        }
-        if (transB && s == Strategy.OP_CONTEXT && calls >= pretransposeMinCalls) {
+        // (the split's products are all NoTrans; oneDNN's transB product is slower, see above)
+        if (transB && (s == Strategy.CBLAS_SPLIT || (s == Strategy.OP_CONTEXT && calls >= pretransposeMinCalls))) {
             INDArray bt = NativeScratch.exact("stepGemm.transposed", b.dataType(), b.columns(), b.rows());
             bt.assign(b.transpose());
             return new StepGemm(a, bt, c, false, s);
