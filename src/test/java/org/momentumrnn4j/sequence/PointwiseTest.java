@@ -42,17 +42,24 @@ class PointwiseTest {
         double worstD = 0;
         double worstF = 0;
         double worstSigF = 0;
+        double worstPlain = 0;
+        double worstFma = 0;
         for (double x : grid()) {
             double t = StrictMath.tanh(x);
             worstD = Math.max(worstD, Math.abs(Pointwise.tanhFast(x) - t));
             float xf = (float) x;
             worstF = Math.max(worstF, Math.abs(Pointwise.tanhFast(xf) - StrictMath.tanh(xf)));
+            // both float forms, whichever this JVM selects (Pointwise.FMA)
+            worstPlain = Math.max(worstPlain, Math.abs(Pointwise.tanhFastPlain(xf) - StrictMath.tanh(xf)));
+            worstFma = Math.max(worstFma, Math.abs(Pointwise.tanhFastFma(xf) - StrictMath.tanh(xf)));
             worstSigF = Math.max(worstSigF, Math.abs(Pointwise.sigmoidFast(xf) - 1 / (1 + StrictMath.exp(-(double) xf))));
         }
         System.out.printf("rational tanh: max abs error %.2e (double), %.2e (float); sigmoid (float) %.2e%n", worstD, worstF, worstSigF);
         assertTrue(worstD <= 1e-6, "double " + worstD);
         assertTrue(worstF <= 1e-6, "float " + worstF);
         assertTrue(worstSigF <= 1e-6, "sigmoid float " + worstSigF);
+        assertTrue(worstPlain <= 1e-6, "float, separate multiply and add " + worstPlain);
+        assertTrue(worstFma <= 1e-6, "float, fused multiply-add " + worstFma);
         assertEquals(1f, Pointwise.tanhFast(50f), 1e-6);
         assertEquals(-1f, Pointwise.tanhFast(-50f), 1e-6);
     }
