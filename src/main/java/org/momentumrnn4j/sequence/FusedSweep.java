@@ -681,7 +681,10 @@ final class FusedSweep extends Function implements SliceSink {
             double beta = (double) ad.beta();
             double mu = (double) ad.mu();
             dbxAdam = dtriv ? null : new double[gates];
-            adamBackward(work, sv.g, sv.v0, sv.m0, dv, dm, dbxAdam, mu, s, beta,
+            // wide inputs: δa → δg in place in dR's rows (a copy of work's, free now that δU is computed), which the
+            // input-side products then read; the heap rows are not touched again (paired, toggled in one JVM:
+            // AdamLSTM at shape A 0.976–0.990 × the adjoint on the heap rows followed by a copy into native memory)
+            adamBackward(narrow ? null : HeapTransfer.view(dR), work, sv.g, sv.v0, sv.m0, dv, dm, dbxAdam, mu, s, beta,
                     narrow ? sv.xs : null, sv.wCols, sv.bx, dWCols, dxs);
         }
 
@@ -693,13 +696,9 @@ final class FusedSweep extends Function implements SliceSink {
                 inputGradients(work, sv.xs, sv.wCols, dWCols, dxs);
             }
         } else {
-            // [T·B, G]: the filter's δV, the masked scan's δg, or (plain and SR-A drives) δa itself, all in native
-            // memory already; the Adam/RMSProp adjoint's δg is copied there
-            dG = filter != null ? dR : dGScan != null ? dGScan : !adam() ? dR : null;
-            if (dG == null) {
-                dG = NativeScratch.matrix("gates", type, steps * (long) batch, gates);
-                HeapTransfer.write(work, 0, dG, null);
-            }
+            // [T·B, G]: the filter's δV, the masked scan's δg, the Adam/RMSProp adjoint's δg, or (plain and SR-A
+            // drives) δa itself, all in native memory already
+            dG = dGScan != null ? dGScan : dR;
         }
         INDArray[] grads = new INDArray[inputs()];
         if (ctx.needsInputGrad(0)) {
@@ -787,13 +786,14 @@ final class FusedSweep extends Function implements SliceSink {
     }
 
     /**
-     * The Adam/RMSProp filter's adjoint, per sample: δa in {@code work} becomes δg; {@code dv}, {@code dm} [B·G] carried
-     * to t = 0; δb_x summed into {@code dbx} if not null. Each sample's v_t, m_t are recomputed one segment at a time,
-     * last segment first, from the checkpoints {@code vCheck}, {@code mCheck} and the kept {@code g} (the forward's
-     * operations, so the same values). For narrow inputs ({@code xs} not null) g_t is recomputed from the inputs, and
-     * the δg rows are not written back: δW's columns and δx ({@code dxs}, if not null) are summed here instead.
+     * The Adam/RMSProp filter's adjoint, per sample: δa in {@code rows} (the [T·B, G] matrix in native memory), or in
+     * {@code work} if {@code rows} is null, becomes δg there; {@code dv}, {@code dm} [B·G] carried to t = 0; δb_x summed
+     * into {@code dbx} if not null. Each sample's v_t, m_t are recomputed one segment at a time, last segment first,
+     * from the checkpoints {@code vCheck}, {@code mCheck} and the kept {@code g} (the forward's operations, so the same
+     * values). For narrow inputs ({@code xs} not null) g_t is recomputed from the inputs, and the δg rows are not
+     * written back: δW's columns and δx ({@code dxs}, if not null) are summed here instead.
      */
-    private void adamBackward(double[] work, double[] g, double[] vCheck, double[] mCheck, double[] dv, double[] dm,
+    private void adamBackward(HeapTransfer.View rows, double[] work, double[] g, double[] vCheck, double[] mCheck, double[] dv, double[] dm,
                               double[] dbx, double mu, double s, double beta, double[] xs, double[][] wCols,
                               double[] bx, double[][] dWCols, double[] dxs) {
         int bg = batch * gates;
@@ -830,13 +830,19 @@ final class FusedSweep extends Function implements SliceSink {
                         continue;
                     }
                     int o2 = t * bg + ov;
-                    System.arraycopy(work, o2, daRow, 0, gates);
+                    if (rows != null) {
+                        rows.readAt(daRow, 0, o2, gates);
+                    } else {
+                        System.arraycopy(work, o2, daRow, 0, gates);
+                    }
                     System.arraycopy(mSeg, (t - t0) * gates, mtRow, 0, gates);
                     System.arraycopy(vSeg, (t - t0) * gates, vtRow, 0, gates);
                     gRowAt(gtRow, g, t, b, xs, wCols, bx);
                     adamScanBackward(daRow, mtRow, vtRow, gtRow, dvRow, dmRow, gates, mu, s, beta);
                     if (xs != null) {
                         gradientRow(daRow, xs, t * batch + b, wCols, dWCols, dxs);       // narrow: δW, δx here
+                    } else if (rows != null) {
+                        rows.writeAt(daRow, 0, o2, gates);
                     } else {
                         System.arraycopy(daRow, 0, work, o2, gates);
                     }

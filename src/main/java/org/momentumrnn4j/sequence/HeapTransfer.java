@@ -129,9 +129,19 @@ final class HeapTransfer {
         }
     }
 
-    /** A reusable heap view of one dense array: the NIO buffer and the scratch are created once. */
+    /**
+     * A reusable heap view of one row-major contiguous array (a view of a larger buffer included, at its offset): the
+     * NIO buffer and the scratch are created once, and writes land in {@code a} itself.
+     *
+     * @throws IllegalArgumentException if {@code a} is not contiguous in row-major order (a copy would take the writes)
+     */
     static View view(INDArray a) {
-        return new View(dense(a));
+        if (a.ordering() != 'c' || (a.length() > 1 && a.elementWiseStride() != 1)) {
+            throw new IllegalArgumentException("HeapTransfer.view needs a row-major contiguous array, got ordering "
+                    + a.ordering() + ", element-wise stride " + a.elementWiseStride() + ", shape "
+                    + java.util.Arrays.toString(a.shape()));
+        }
+        return new View(a);
     }
 
     /** See {@link #view}. */
@@ -144,12 +154,45 @@ final class HeapTransfer {
 
         private View(INDArray a) {
             this.n = (int) a.length();
+            int offset = (int) a.offset();
             if (a.dataType() == DataType.DOUBLE) {
-                d = doubles(a);
+                d = doubles(a).position(offset).slice();
                 f = null;
-            } else {
+            } else if (a.dataType() == DataType.FLOAT) {
                 d = null;
-                f = floats(a);
+                f = floats(a).position(offset).slice();
+            } else {
+                throw new IllegalArgumentException("expected FLOAT or DOUBLE, got " + a.dataType());
+            }
+        }
+
+        /** Elements {@code at .. at + len} of the array into {@code out[off .. off + len)}. */
+        void readAt(double[] out, int off, int at, int len) {
+            if (d != null) {
+                d.get(at, out, off, len);
+                return;
+            }
+            if (fScratch == null || fScratch.length < len) {
+                fScratch = new float[Math.max(len, n)];
+            }
+            f.get(at, fScratch, 0, len);
+            for (int i = 0; i < len; i++) {
+                out[off + i] = fScratch[i];
+            }
+        }
+
+        /** Elements {@code at .. at + len} of the array into {@code out[off .. off + len)}. */
+        void readAt(float[] out, int off, int at, int len) {
+            if (f != null) {
+                f.get(at, out, off, len);
+                return;
+            }
+            if (dScratch == null || dScratch.length < len) {
+                dScratch = new double[Math.max(len, n)];
+            }
+            d.get(at, dScratch, 0, len);
+            for (int i = 0; i < len; i++) {
+                out[off + i] = (float) dScratch[i];
             }
         }
 
