@@ -662,7 +662,7 @@ final class FusedSweepFloat extends Function implements SliceSink {
             dbxAdam = dtriv ? null : new float[gates];
             // wide inputs: δa → δg in place in dR's rows (a copy of work's, free now that δU is computed), which the
             // input-side products then read; the heap rows are not touched again (paired, toggled in one JVM:
-            // AdamLSTM at shape A 0.976–0.990 × the adjoint on the heap rows followed by a copy into native memory)
+            // AdamLSTM at shape A 0.986–0.990 × the adjoint on the heap rows followed by a copy into native memory)
             adamBackward(narrow ? null : HeapTransfer.view(dR), work, sv.g, sv.v0, sv.m0, dv, dm, dbxAdam, mu, s, beta,
                     narrow ? sv.xs : null, sv.wCols, sv.bx, dWCols, dxs);
         }
@@ -772,9 +772,9 @@ final class FusedSweepFloat extends Function implements SliceSink {
      * values). For narrow inputs ({@code xs} not null) g_t is recomputed from the inputs, and the δg rows are not
      * written back: δW's columns and δx ({@code dxs}, if not null) are summed here instead.
      */
-    private void adamBackward(HeapTransfer.View rows, float[] work, float[] g, float[] vCheck, float[] mCheck, float[] dv, float[] dm,
-                              float[] dbx, float mu, float s, float beta, float[] xs, float[][] wCols,
-                              float[] bx, float[][] dWCols, float[] dxs) {
+    private void adamBackward(HeapTransfer.View rows, float[] work, float[] g, float[] vCheck, float[] mCheck,
+                              float[] dv, float[] dm, float[] dbx, float mu, float s, float beta, float[] xs,
+                              float[][] wCols, float[] bx, float[][] dWCols, float[] dxs) {
         int bg = batch * gates;
         int seg = adamSegment();
         int segments = adamSegments();
